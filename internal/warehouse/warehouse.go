@@ -250,3 +250,26 @@ func syncFile(path string) error {
 	defer f.Close()
 	return f.Sync()
 }
+
+// ApplySchema creates the warehouse schemas and tables in db if missing.
+func ApplySchema(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
+		return fmt.Errorf("apply warehouse schema: %w", err)
+	}
+	return nil
+}
+
+// OpenScratch opens an in-memory warehouse with the schema applied, for
+// checks that must not touch the real one (validate) and for tests.
+func OpenScratch(ctx context.Context) (*sql.DB, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, err
+	}
+	// One connection: an in-memory database lives as long as its connections.
+	if err := ApplySchema(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}

@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"planmetrics/internal/ingest"
+	"planmetrics/internal/spec"
+	"planmetrics/internal/warehouse"
+)
+
+func init() { register(newIngestCmd) }
+
+// ingestOptions are the inputs of [runIngest].
+type ingestOptions struct {
+	Files      []string
+	ReturnType string
+}
+
+func newIngestCmd(app *App) *cobra.Command {
+	var opts ingestOptions
+	cmd := &cobra.Command{
+		Use:   "ingest [--return TYPE] FILE...",
+		Short: "Check and load return files into the warehouse",
+		Long: "Loads each file in its own transaction: good rows go to raw.<return>, bad rows to meta.rejects\n" +
+			"with the reason. The return type comes from --return, else the file name (census_*.csv), else the header.\n" +
+			"Exit status 3 when a file or some rows were rejected.",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			return runIngest(cmd.Context(), app, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.ReturnType, "return", "", "return type (census, schools, exclusions, ehcp, budgets, dsg, ...)")
+	return cmd
+}
+
+func runIngest(ctx context.Context, app *App, opts ingestOptions) error {
+	s, err := app.beginWrite(ctx, "ingest")
+	if err != nil {
+		return err
+	}
+	results, err := app.ingestFiles(ctx, s, opts.Files, opts.ReturnType)
+	return app.finish(ctx, s, results, err)
+}
+
+// ingestFiles loads files in order into the session's warehouse.
+func (app *App) ingestFiles(ctx context.Context, s *warehouse.Session, files []string, returnType string) ([]ingest.Result, error) {
+	specs, err := spec.Load(app.Pipelines)
+	if err != nil {
+		return nil, fmt.Errorf("return specs: %w", err)
+	}
+	if app.Config.DemoKey() {
+		app.Log.Warn("UPNs are pseudonymised with the PUBLIC DEMO KEY: fine for sample data, NOT for real pupil data; set PLANMETRICS_PSEUDONYM_KEY")
+	}
+	loader := ingest.New(s.DB, s.RunID, ingest.Options{
+		Specs: specs, Key: app.Config.Key(), HeaderSearchRows: app.Config.Ingest.HeaderSearchRows, Log: app.Log,
+	})
+	var results []ingest.Result
+	for _, f := range files {
+		res, err := loader.Load(ctx, f, returnType)
+		if err != nil {
+			return results, err
+		}
+		app.logResult(res)
+		results = append(results, res)
+	}
+	return results, nil
+}
+
+func (app *App) logResult(res ingest.Result) {
+	attrs := []any{"file", res.File, "return", res.Return, "status", res.Status, "read", res.Read,
+		"accepted", res.Accepted, "rejected", res.Rejected, "skipped", res.Skipped, "load_id", res.LoadID}
+	switch {
+	case res.Err != nil:
+		app.Log.Warn("file rejected", append(attrs, "reason", res.Err.Error())...)
+	case res.Rejected > 0:
+		app.Log.Warn("file loaded with rejected rows: see meta.rejects", attrs...)
+	default:
+		app.Log.Info("file "+res.Status, attrs...)
+	}
+}
+
+// finish publishes the session with a status that reflects what happened,
+// prints the per-file summary and returns ErrRejected when input was
+// rejected.
+func (app *App) finish(ctx context.Context, s *warehouse.Session, results []ingest.Result, stepErr error) error {
+	summary := summarise(results)
+	status := "ok"
+	switch {
+	case stepErr != nil:
+		status = "failed"
+	case summary.rejectedFiles > 0 || summary.rejectedRows > 0:
+		status = "partial"
+	}
+	msg := summary.String()
+	if stepErr != nil {
+		msg = stepErr.Error()
+	}
+	if stepErr != nil && ctx.Err() != nil {
+		// Interrupted: keep the last good warehouse.
+		return errors.Join(stepErr, s.Abort())
+	}
+	if err := s.Publish(ctx, status, msg); err != nil {
+		return errors.Join(stepErr, err)
+	}
+	printResults(app.Stdout, results)
+	fmt.Fprintf(app.Stdout, "\n%s\nwarehouse: %s\n", msg, app.Config.Warehouse)
+	if stepErr != nil {
+		return stepErr
+	}
+	if status == "partial" {
+		return fmt.Errorf("%w: %s (details: planmetrics status, or select * from meta.rejects)", ErrRejected, msg)
+	}
+	return nil
+}
+
+type resultSummary struct {
+	files, loaded, duplicates, rejectedFiles int
+	rows, rejectedRows                       int64
+}
+
+func summarise(results []ingest.Result) resultSummary {
+	var s resultSummary
+	for _, r := range results {
+		s.files++
+		switch r.Status {
+		case ingest.StatusLoaded:
+			s.loaded++
+		case ingest.StatusDuplicate:
+			s.duplicates++
+		default:
+			s.rejectedFiles++
+		}
+		s.rows += r.Accepted
+		s.rejectedRows += r.Rejected
+	}
+	return s
+}
+
+func (s resultSummary) String() string {
+	return fmt.Sprintf("%d files: %d loaded, %d already loaded, %d rejected; %d rows accepted, %d rows rejected",
+		s.files, s.loaded, s.duplicates, s.rejectedFiles, s.rows, s.rejectedRows)
+}
+
+func printResults(w io.Writer, results []ingest.Result) {
+	if len(results) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "file\treturn\tstatus\tread\taccepted\trejected\tskipped\t")
+	for _, r := range results {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t\n", shortPath(r.File), dash(r.Return), r.Status, r.Read, r.Accepted, r.Rejected, r.Skipped)
+	}
+	tw.Flush()
+	for _, r := range results {
+		if r.Err != nil {
+			fmt.Fprintf(w, "  %v\n", r.Err)
+		}
+	}
+}
+
+func shortPath(p string) string {
+	if i := strings.LastIndex(p, "/"); i >= 0 && len(p) > 48 {
+		return "…" + p[i:]
+	}
+	return p
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

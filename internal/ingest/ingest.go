@@ -1,0 +1,663 @@
+// Package ingest loads return files into the warehouse, losing nothing: every
+// data row of a file ends in raw.<return> or in meta.rejects with a reason,
+// and each file is loaded in one transaction or not at all.
+//
+// A file goes through four steps. It is read (internal/tabular) and its
+// return type and header row found (internal/spec); its rows are streamed
+// into an all-text landing table with their sheet and row number, UPNs
+// replaced by pseudonyms on the way; set-based SQL generated from the spec
+// types and validates them (the parsers of internal/value run inside DuckDB);
+// rows that pass go to raw, the others to meta.rejects.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"planmetrics/internal/buildinfo"
+	"planmetrics/internal/pseudonym"
+	"planmetrics/internal/spec"
+	"planmetrics/internal/tabular"
+	"planmetrics/internal/value"
+	"planmetrics/internal/warehouse"
+)
+
+// Load statuses recorded in meta.loads.
+const (
+	StatusLoaded    = "loaded"
+	StatusDuplicate = "duplicate" // identical to a file already loaded: nothing done
+	StatusRejected  = "rejected"  // the whole file was refused (unknown type, missing columns, unreadable)
+	StatusFailed    = "failed"    // an internal error; the file's transaction was rolled back
+)
+
+// Options configure a Loader.
+type Options struct {
+	Specs            *spec.Set
+	Key              []byte // pseudonymisation key
+	HeaderSearchRows int    // rows searched for the header at the top of a sheet
+	Log              *slog.Logger
+}
+
+// Loader loads files into one warehouse for one run.
+type Loader struct {
+	db    *sql.DB
+	runID int64
+	opts  Options
+}
+
+// New returns a Loader writing to db (a warehouse whose schema is applied)
+// on behalf of run runID.
+func New(db *sql.DB, runID int64, opts Options) *Loader {
+	if opts.HeaderSearchRows <= 0 {
+		opts.HeaderSearchRows = 30
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &Loader{db: db, runID: runID, opts: opts}
+}
+
+// Result is what happened to one file.
+type Result struct {
+	LoadID    int64
+	File      string // path as given
+	Return    string
+	Sheet     string
+	HeaderRow int
+	Status    string
+	Read      int64 // data rows read = Accepted + Rejected
+	Accepted  int64
+	Rejected  int64
+	Skipped   int64 // blank, totals and repeated header rows
+	Warnings  int64
+	Message   string
+	Err       error // for StatusRejected: the *FileError saying why
+}
+
+// Load loads one file. forceType, when not empty, names the return type
+// (else it comes from the file name, then the header). A file-level problem
+// is reported in the Result (StatusRejected), not as an error: the error is
+// for failures of the warehouse itself.
+func (l *Loader) Load(ctx context.Context, path, forceType string) (Result, error) {
+	start := time.Now()
+	res := Result{File: path}
+	sum, err := fileSHA256(path)
+	if err != nil {
+		res.Status, res.Err = StatusRejected, &FileError{File: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+		return l.recordWhole(ctx, res, "", start)
+	}
+	if prev, ok, err := l.loadedBefore(ctx, sum); err != nil {
+		return res, err
+	} else if ok {
+		res.Status, res.Return = StatusDuplicate, prev.returnType
+		res.Message = fmt.Sprintf("identical to load %d (%s), already loaded: nothing to do", prev.id, prev.file)
+		return l.recordWhole(ctx, res, sum, start)
+	}
+
+	f, err := tabular.Open(path)
+	if err != nil {
+		res.Status, res.Err = StatusRejected, &FileError{File: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+		return l.recordWhole(ctx, res, sum, start)
+	}
+	defer f.Close()
+	found, err := l.findReturn(ctx, f, path, forceType)
+	if err != nil {
+		res.Status, res.Err = StatusRejected, err
+		return l.recordWhole(ctx, res, sum, start)
+	}
+	res.Return, res.Sheet, res.HeaderRow = found.ret.Name, found.sheet, found.headerLine
+	return l.loadRows(ctx, f, found, res, sum, start)
+}
+
+// found is where a file's data is: its return, sheet and header.
+type found struct {
+	ret        *spec.Return
+	sheet      string
+	headerLine int
+	header     []string
+	match      spec.HeaderMatch
+	otherSheet string // another sheet that also matched (warned about, not loaded)
+}
+
+func (l *Loader) findReturn(ctx context.Context, f tabular.File, path, forceType string) (found, error) {
+	var candidates []*spec.Return
+	switch {
+	case forceType != "":
+		r, ok := l.opts.Specs.Get(forceType)
+		if !ok {
+			return found{}, &FileError{File: path, Err: fmt.Errorf("%w %q: use one of %s", spec.ErrUnknownReturn, forceType, strings.Join(l.opts.Specs.Names(), ", "))}
+		}
+		candidates = []*spec.Return{r}
+	default:
+		if r, ok := l.opts.Specs.ByFileName(path); ok {
+			candidates = []*spec.Return{r}
+		} else {
+			candidates = l.opts.Specs.Returns
+		}
+	}
+	var best found
+	var firstErr error
+	for _, sh := range orderSheets(f.Sheets()) {
+		top, lines, err := headRows(ctx, f, sh.Name, l.opts.HeaderSearchRows)
+		if err != nil {
+			return found{}, &FileError{File: path, Sheet: sh.Name, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+		}
+		i, m, err := spec.FindHeader(top, candidates)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = &FileError{File: path, Sheet: sh.Name, Err: err}
+			}
+			continue
+		}
+		fd := found{ret: m.Return, sheet: sh.Name, headerLine: lines[i], header: top[i], match: m}
+		switch {
+		case best.ret == nil:
+			best = fd
+		case !best.match.Complete() && m.Complete():
+			best = fd
+		case m.Complete() && best.otherSheet == "":
+			best.otherSheet = sh.Name
+		}
+	}
+	if best.ret == nil {
+		if firstErr == nil {
+			firstErr = &FileError{File: path, Err: errors.New("the file has no sheets")}
+		}
+		return found{}, firstErr
+	}
+	if !best.match.Complete() {
+		msg := fmt.Sprintf("%v: %s", ErrMissingColumns, strings.Join(best.match.Missing, ", "))
+		if len(best.match.Unknown) > 0 {
+			msg += "; unexpected columns: " + strings.Join(best.match.Unknown, ", ")
+		}
+		msg += fmt.Sprintf(" (header on row %d; expected the %s return's columns: rename them or add aliases in pipelines/returns/%s.yaml)",
+			best.headerLine, best.ret.Name, best.ret.Name)
+		return found{}, &FileError{File: path, Sheet: best.sheet, Row: best.headerLine, Err: fmt.Errorf("%w%s", ErrMissingColumns, strings.TrimPrefix(msg, ErrMissingColumns.Error()))}
+	}
+	return best, nil
+}
+
+// orderSheets puts visible sheets first, keeping workbook order.
+func orderSheets(sheets []tabular.Sheet) []tabular.Sheet {
+	out := make([]tabular.Sheet, 0, len(sheets))
+	for _, s := range sheets {
+		if !s.Hidden {
+			out = append(out, s)
+		}
+	}
+	for _, s := range sheets {
+		if s.Hidden {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// headRows reads the first n non-blank rows of a sheet and their lines.
+func headRows(ctx context.Context, f tabular.File, sheet string, n int) ([][]string, []int, error) {
+	var rows [][]string
+	var lines []int
+	for row, err := range f.Rows(ctx, sheet) {
+		if err != nil {
+			return nil, nil, err
+		}
+		if blank(row.Cells) {
+			continue
+		}
+		rows = append(rows, row.Cells)
+		lines = append(lines, row.Line)
+		if len(rows) >= n {
+			break
+		}
+	}
+	return rows, lines, nil
+}
+
+// landingColumn is a column of the file that lands: a spec column or an
+// unknown one kept in _extra.
+type landingColumn struct {
+	name  string // spec column name
+	ident string // quoted landing column
+	cell  int    // index in the row
+	upn   bool
+}
+
+func (l *Loader) loadRows(ctx context.Context, f tabular.File, fd found, res Result, sum string, start time.Time) (Result, error) {
+	conn, err := l.db.Conn(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer conn.Close()
+	if err := value.Register(ctx, conn); err != nil {
+		return res, fmt.Errorf("register value functions: %w", err)
+	}
+	loadID, err := l.nextLoadID(ctx, conn)
+	if err != nil {
+		return res, err
+	}
+	res.LoadID = loadID
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return res, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
+	if err := l.loadInTx(ctx, conn, f, fd, &res, sum, start); err != nil {
+		var fe *FileError
+		if errors.As(err, &fe) {
+			// A file-level problem found while reading (a broken quote, no
+			// rows): the file is rejected whole, recorded outside this
+			// transaction.
+			conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+			committed = true
+			res.Status, res.Err, res.Read, res.Accepted, res.Rejected = StatusRejected, fe, 0, 0, 0
+			return l.recordWhole(ctx, res, sum, start)
+		}
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		committed = true
+		res.Status, res.Message = StatusFailed, err.Error()
+		res.Read, res.Accepted, res.Rejected = 0, 0, 0
+		if _, rerr := l.recordWhole(ctx, res, sum, start); rerr != nil {
+			return res, errors.Join(err, rerr)
+		}
+		return res, fmt.Errorf("load %s: %w", res.File, err)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return res, fmt.Errorf("commit load of %s: %w", res.File, err)
+	}
+	committed = true
+	res.Status = StatusLoaded
+	return res, nil
+}
+
+func (l *Loader) loadInTx(ctx context.Context, conn *sql.Conn, f tabular.File, fd found, res *Result, sum string, start time.Time) error {
+	r := fd.ret
+	name := filepath.Base(res.File)
+	cols, unknown := landingColumns(r, fd.match, fd.header)
+	if _, err := conn.ExecContext(ctx, landingDDL(cols)); err != nil {
+		return fmt.Errorf("create landing table: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS landing")
+	var warns []warning
+	for _, u := range unknown {
+		warns = append(warns, warning{row: int64(fd.headerLine), column: u.header, rule: "unknown_column",
+			message: fmt.Sprintf("column %q is not in the %s spec: kept in raw.%s._extra", u.header, r.Name, r.Name)})
+	}
+	if fd.otherSheet != "" {
+		warns = append(warns, warning{rule: "other_sheet", message: fmt.Sprintf("sheet %q also has a %s header and was not loaded: send one sheet per file", fd.otherSheet, r.Name)})
+	}
+	land, err := l.land(ctx, conn, f, res.File, fd, cols, unknown)
+	if err != nil {
+		return err
+	}
+	warns = append(warns, land.warnings...)
+	res.Skipped = land.skipped
+	if land.rows == 0 {
+		return &FileError{File: res.File, Sheet: fd.sheet, Row: fd.headerLine, Err: fmt.Errorf("%w below the header", ErrNoRows)}
+	}
+
+	present := map[string]bool{}
+	for _, c := range cols {
+		present[c.name] = true
+	}
+	stmts := []string{
+		"CREATE OR REPLACE TEMP TABLE typed AS " + typedSelect(r, present),
+		"CREATE OR REPLACE TEMP TABLE typed2 AS " + derivedSelect(r),
+	}
+	stmts = append(stmts, rawDDL(r)...)
+	for _, s := range stmts {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("type %s rows: %w", r.Name, err)
+		}
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS typed; DROP TABLE IF EXISTS typed2")
+	if rs := rules(r, present); len(rs) > 0 {
+		if _, err := conn.ExecContext(ctx, rejectsInsert(rs), res.LoadID, name); err != nil {
+			return fmt.Errorf("validate %s rows: %w", r.Name, err)
+		}
+	}
+	if len(r.Unique) > 0 {
+		if _, err := conn.ExecContext(ctx, duplicatesInsert(r), res.LoadID, name); err != nil {
+			return fmt.Errorf("check %s keys: %w", r.Name, err)
+		}
+	}
+	ins, err := conn.ExecContext(ctx, rawInsert(r), res.LoadID, name)
+	if err != nil {
+		return fmt.Errorf("insert into raw.%s: %w", r.Name, err)
+	}
+	res.Accepted, _ = ins.RowsAffected()
+	res.Read = land.rows
+	if err := conn.QueryRowContext(ctx, `SELECT count(DISTINCT row_number) FROM meta.rejects WHERE load_id = ?`, res.LoadID).Scan(&res.Rejected); err != nil {
+		return err
+	}
+	if res.Read != res.Accepted+res.Rejected {
+		return fmt.Errorf("rows do not reconcile: read %d, accepted %d, rejected %d", res.Read, res.Accepted, res.Rejected)
+	}
+	if _, err := conn.ExecContext(ctx, coreView(r)); err != nil {
+		return fmt.Errorf("core view for %s: %w", r.Name, err)
+	}
+	if r.WarnUnknownURN {
+		w, err := unknownURNs(ctx, conn, r, res.LoadID)
+		if err != nil {
+			return err
+		}
+		warns = append(warns, w...)
+	}
+	if err := insertWarnings(ctx, conn, res.LoadID, name, fd.sheet, warns); err != nil {
+		return err
+	}
+	res.Warnings = int64(len(warns))
+	return l.recordLoad(ctx, conn, *res, sum, start)
+}
+
+type unknownColumn struct {
+	header string
+	cell   int
+}
+
+// landingColumns pairs the header's cells with spec columns; the rest are
+// unknown columns kept in _extra.
+func landingColumns(r *spec.Return, m spec.HeaderMatch, header []string) ([]landingColumn, []unknownColumn) {
+	var cols []landingColumn
+	used := map[int]bool{}
+	for _, c := range r.Columns {
+		if i, ok := m.Index[c.Name]; ok {
+			cols = append(cols, landingColumn{name: c.Name, ident: landingCol(c.Name), cell: i, upn: c.Type == spec.TypeUPN})
+			used[i] = true
+			if c.Type == spec.TypeUPN {
+				cols = append(cols, landingColumn{name: c.Name + "__invalid", ident: invalidCol(c.Name), cell: -1})
+			}
+		}
+	}
+	var unknown []unknownColumn
+	for i, h := range header {
+		if !used[i] && strings.TrimSpace(h) != "" {
+			unknown = append(unknown, unknownColumn{header: strings.TrimSpace(h), cell: i})
+		}
+	}
+	return cols, unknown
+}
+
+type landed struct {
+	rows, skipped int64
+	warnings      []warning
+}
+
+// land streams the sheet's data rows into the landing table with the
+// Appender. UPNs are pseudonymised here, before anything reaches DuckDB.
+func (l *Loader) land(ctx context.Context, conn *sql.Conn, f tabular.File, path string, fd found, cols []landingColumn, unknown []unknownColumn) (landed, error) {
+	var out landed
+	ps := pseudonym.New(l.opts.Key)
+	headerKey := rowKey(fd.header)
+	err := warehouse.WithDriverConn(conn, func(dc driver.Conn) error {
+		app, err := duckdb.NewAppender(dc, "temp", "main", "landing")
+		if err != nil {
+			return fmt.Errorf("landing appender: %w", err)
+		}
+		vals := make([]driver.Value, 3+len(cols))
+		extra := map[string]string{}
+		for row, err := range f.Rows(ctx, fd.sheet) {
+			if err != nil {
+				app.Close()
+				return &FileError{File: path, Sheet: fd.sheet, Row: row.Line, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+			}
+			if row.Line <= fd.headerLine {
+				continue
+			}
+			switch {
+			case blank(row.Cells):
+				out.skipped++
+				continue
+			case rowKey(row.Cells) == headerKey:
+				out.skipped++
+				out.warnings = append(out.warnings, warning{row: int64(row.Line), rule: "repeated_header", message: "a repeated header row was skipped"})
+				continue
+			case isTotalRow(row.Cells):
+				out.skipped++
+				out.warnings = append(out.warnings, warning{row: int64(row.Line), rule: "total_row", value: firstCell(row.Cells), message: "a totals row was skipped"})
+				continue
+			}
+			clear(vals)
+			vals[0], vals[1] = int64(row.Line), fd.sheet
+			for i, c := range cols {
+				if c.cell < 0 {
+					continue
+				}
+				cell := cellAt(row.Cells, c.cell)
+				if cell == "" {
+					continue
+				}
+				if c.upn {
+					if value.IsMissing(cell) {
+						continue
+					}
+					if pseudonym.Valid(cell) {
+						vals[3+i] = ps.Of(cell)
+					} else {
+						vals[3+i+1] = pseudonym.Mask(cell) // the __invalid column follows
+					}
+					continue
+				}
+				vals[3+i] = cell
+			}
+			if len(unknown) > 0 {
+				clear(extra)
+				for _, u := range unknown {
+					if v := cellAt(row.Cells, u.cell); strings.TrimSpace(v) != "" {
+						extra[u.header] = v
+					}
+				}
+				if len(extra) > 0 {
+					b, _ := json.Marshal(extra)
+					vals[2] = string(b)
+				}
+			}
+			if err := app.AppendRow(vals...); err != nil {
+				app.Close()
+				return fmt.Errorf("append row %d: %w", row.Line, err)
+			}
+			out.rows++
+			if out.rows%65536 == 0 && ctx.Err() != nil {
+				app.Close()
+				return ctx.Err()
+			}
+		}
+		return app.Close()
+	})
+	return out, err
+}
+
+func cellAt(cells []string, i int) string {
+	if i < len(cells) {
+		return cells[i]
+	}
+	return ""
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func rowKey(cells []string) string {
+	parts := make([]string, 0, len(cells))
+	for _, c := range cells {
+		parts = append(parts, spec.NormalizeName(c))
+	}
+	return strings.TrimRight(strings.Join(parts, "\x1f"), "\x1f")
+}
+
+func firstCell(cells []string) string {
+	for _, c := range cells {
+		if t := strings.TrimSpace(c); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+// isTotalRow spots the totals row people add at the bottom of a sheet: its
+// first non-blank cell says total.
+func isTotalRow(cells []string) bool {
+	switch spec.NormalizeName(firstCell(cells)) {
+	case "total", "totals", "grand_total", "total:", "totals:", "sum":
+		return true
+	}
+	return false
+}
+
+type warning struct {
+	row                 int64
+	column, value, rule string
+	message             string
+}
+
+func insertWarnings(ctx context.Context, conn *sql.Conn, loadID int64, file, sheet string, ws []warning) error {
+	for _, w := range ws {
+		_, err := conn.ExecContext(ctx, `INSERT INTO meta.warnings (load_id, file, sheet, row_number, column_name, value, rule, message)
+			VALUES (?, ?, nullif(?, ''), nullif(?, 0), nullif(?, ''), nullif(?, ''), ?, ?)`,
+			loadID, file, sheet, w.row, w.column, w.value, w.rule, w.message)
+		if err != nil {
+			return fmt.Errorf("record warning: %w", err)
+		}
+	}
+	return nil
+}
+
+// unknownURNs warns, once per URN, about rows naming a school that is not in
+// the school register (the rows are kept).
+func unknownURNs(ctx context.Context, conn *sql.Conn, r *spec.Return, loadID int64) ([]warning, error) {
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = 'schools'`).Scan(&n); err != nil {
+		return nil, err
+	}
+	known := "SELECT DISTINCT urn FROM raw.schools"
+	if n == 0 {
+		known = "SELECT NULL::BIGINT AS urn WHERE false"
+	}
+	rows, err := conn.QueryContext(ctx, "SELECT urn, min(_source_row), count(*) FROM raw."+q(r.Name)+
+		" WHERE _load_id = ? AND urn NOT IN ("+known+") GROUP BY urn ORDER BY urn", loadID)
+	if err != nil {
+		return nil, fmt.Errorf("check URNs: %w", err)
+	}
+	defer rows.Close()
+	var out []warning
+	for rows.Next() {
+		var urn, first, count int64
+		if err := rows.Scan(&urn, &first, &count); err != nil {
+			return nil, err
+		}
+		out = append(out, warning{row: first, column: "urn", value: fmt.Sprint(urn), rule: "unknown_urn",
+			message: fmt.Sprintf("URN %d is not in the school register (%d rows, kept): load the schools return first or correct the URN", urn, count)})
+	}
+	return out, rows.Err()
+}
+
+func (l *Loader) nextLoadID(ctx context.Context, conn *sql.Conn) (int64, error) {
+	var id int64
+	err := conn.QueryRowContext(ctx, `SELECT coalesce(max(load_id), 0) + 1 FROM meta.loads`).Scan(&id)
+	return id, err
+}
+
+type earlierLoad struct {
+	id               int64
+	file, returnType string
+}
+
+// loadedBefore finds an earlier successful load of the same bytes.
+func (l *Loader) loadedBefore(ctx context.Context, sum string) (earlierLoad, bool, error) {
+	var e earlierLoad
+	err := l.db.QueryRowContext(ctx, `SELECT load_id, file_name, return_type FROM meta.loads WHERE sha256 = ? AND status = 'loaded' ORDER BY load_id LIMIT 1`, sum).
+		Scan(&e.id, &e.file, &e.returnType)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, false, nil
+	}
+	return e, err == nil, err
+}
+
+func (l *Loader) recordLoad(ctx context.Context, conn *sql.Conn, res Result, sum string, start time.Time) error {
+	status := res.Status
+	if status == "" {
+		status = StatusLoaded
+	}
+	msg := res.Message
+	if res.Err != nil {
+		msg = res.Err.Error()
+	}
+	_, err := conn.ExecContext(ctx, `INSERT INTO meta.loads (load_id, run_id, file_path, file_name, sha256, return_type, sheet, header_row,
+		rows_read, rows_accepted, rows_rejected, rows_skipped, status, message, started_at, finished_at, program_version)
+		VALUES (?, ?, ?, ?, ?, nullif(?, ''), nullif(?, ''), nullif(?, 0), ?, ?, ?, ?, ?, nullif(?, ''), ?, now(), ?)`,
+		res.LoadID, l.runID, res.File, filepath.Base(res.File), sum, res.Return, res.Sheet, res.HeaderRow,
+		res.Read, res.Accepted, res.Rejected, res.Skipped, status, msg, start, buildinfo.String())
+	if err != nil {
+		return fmt.Errorf("record load: %w", err)
+	}
+	return nil
+}
+
+// recordWhole records a file that loaded no rows (duplicate, rejected or
+// failed) in its own transaction.
+func (l *Loader) recordWhole(ctx context.Context, res Result, sum string, start time.Time) (Result, error) {
+	conn, err := l.db.Conn(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer conn.Close()
+	if res.LoadID == 0 {
+		if res.LoadID, err = l.nextLoadID(ctx, conn); err != nil {
+			return res, err
+		}
+	}
+	if sum == "" {
+		sum = "unreadable"
+	}
+	if err := l.recordLoad(ctx, conn, res, sum, start); err != nil {
+		return res, err
+	}
+	if res.Err != nil {
+		var fe *FileError
+		if errors.As(res.Err, &fe) {
+			_, err = conn.ExecContext(ctx, `INSERT INTO meta.rejects (load_id, file, sheet, row_number, column_name, value, rule, message)
+				VALUES (?, ?, nullif(?, ''), nullif(?, 0), nullif(?, ''), nullif(?, ''), 'file', ?)`,
+				res.LoadID, filepath.Base(res.File), fe.Sheet, fe.Row, fe.Column, fe.Value, fe.Err.Error())
+		}
+	}
+	return res, err
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -28,8 +28,8 @@ const (
 	TypeAcademicYear   = "academic_year"
 	TypeFinancialYear  = "financial_year"
 	returnsDir         = "returns"
-	minHeaderMatches   = 2
-	defaultHeaderRatio = 0.5
+	minHeaderMatches   = 2   // a header names at least this many columns
+	defaultHeaderRatio = 0.5 // and, to be detected among all returns, at least this share of the required ones
 )
 
 var knownTypes = map[string]bool{TypeText: true, TypeCode: true, TypeInt: true, TypeDecimal: true, TypeDate: true,
@@ -328,12 +328,12 @@ func FindHeader(rows [][]string, candidates []*Return) (int, HeaderMatch, error)
 	for i, cells := range rows {
 		for _, r := range candidates {
 			m := r.MatchHeader(cells)
-			if !m.plausible() {
-				continue
-			}
-			if m.Complete() {
+			switch {
+			case m.Complete() && m.plausible():
 				complete = append(complete, hit{i, m})
-			} else {
+			case m.Matched >= minHeaderMatches:
+				// Only used when the return is known: enough named columns to
+				// say which are missing.
 				partial = append(partial, hit{i, m})
 			}
 		}
@@ -368,7 +368,13 @@ func FindHeader(rows [][]string, candidates []*Return) (int, HeaderMatch, error)
 		return best.row, best.m, nil
 	}
 	if len(candidates) == 1 && len(partial) > 0 {
-		best, _ := pick(partial)
+		// The row naming most of the return's columns is the header.
+		best := partial[0]
+		for _, h := range partial[1:] {
+			if score(h.m) > score(best.m) {
+				best = h
+			}
+		}
 		return best.row, best.m, nil
 	}
 	return 0, HeaderMatch{}, fmt.Errorf("%w: no header row in the first %d rows matches the columns of %s", ErrUnknownReturn, len(rows), candidateNames(candidates))

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cli runs planmetrics in dir (as a user would, from the project folder) and
+// returns its exit code, stdout and stderr.
+func cli(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	var out, errb bytes.Buffer
+	code := Main(append([]string{"--log-format", "text"}, args...), strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunIngestStatusSQL(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "data/inbox/schools_2024-25.csv"),
+		"academic_year,urn,school_name,phase,type,maintained,neighbourhood,net_capacity\n2024/25,100001,Brook,primary,community,Y,Hoxton,420\n")
+	writeFile(t, filepath.Join(dir, "data/inbox/census_2025-01-16.csv"),
+		"census_date,urn,upn,ncy,gender,ethnicity,fsm,sen_provision\n16/01/2025,100001,A12345678901B,R,F,WBRI,N,N\n")
+	writeFile(t, filepath.Join(dir, "data/inbox/_manifest.json"), "{}") // ignored: starts with _
+
+	code, out, errs := cli(t, dir, "run")
+	if code != ExitOK {
+		t.Fatalf("run exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	if !strings.Contains(out, "2 files: 2 loaded") || !strings.Contains(out, "warehouse: data/warehouse.duckdb") {
+		t.Errorf("run summary:\n%s", out)
+	}
+	if code, out, _ = cli(t, dir, "run"); code != ExitOK || !strings.Contains(out, "2 already loaded") {
+		t.Errorf("second run: exit %d\n%s", code, out)
+	}
+
+	code, out, _ = cli(t, dir, "sql", "--format", "json", "select count(*) as n from raw.census")
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); code != ExitOK || err != nil || len(rows) != 1 || rows[0]["n"] != float64(1) {
+		t.Errorf("sql: exit %d out %s err %v", code, out, err)
+	}
+	if code, _, errs = cli(t, dir, "sql", "create table raw.x (a int)"); code != ExitFailure || !strings.Contains(errs, "read-only") {
+		t.Errorf("sql must be read-only: exit %d stderr %s", code, errs)
+	}
+
+	code, out, _ = cli(t, dir, "status")
+	for _, want := range []string{"Recent runs", "census_2025-01-16.csv", "never loaded"} {
+		if code != ExitOK || !strings.Contains(out, want) {
+			t.Errorf("status lacks %q (exit %d):\n%s", want, code, out)
+		}
+	}
+}
+
+func TestRejectedInputExitsThree(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "census_bad.csv")
+	writeFile(t, bad, "census_date,urn,upn,ncy,gender,ethnicity,fsm,sen_provision\n31/02/2025,100001,A12345678901B,R,F,WBRI,N,N\n")
+
+	code, out, _ := cli(t, dir, "validate", bad)
+	if code != ExitRejected || !strings.Contains(out, "census_bad.csv:2:census_date: expected a date") {
+		t.Errorf("validate: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data/warehouse.duckdb")); !os.IsNotExist(err) {
+		t.Error("validate created a warehouse")
+	}
+	missing := filepath.Join(dir, "census_cols.csv")
+	writeFile(t, missing, "census_date,urn,ncy\n16/01/2025,100001,R\n")
+	code, out, errs := cli(t, dir, "ingest", bad, missing)
+	if code != ExitRejected {
+		t.Errorf("ingest: exit %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(out, "missing required columns: upn, gender, ethnicity, fsm, sen_provision") {
+		t.Errorf("ingest output does not name the missing columns:\n%s", out)
+	}
+	if code, _, errs := cli(t, dir, "ingest", "--bogus", bad); code != ExitUsage {
+		t.Errorf("bad flag: exit %d %s", code, errs)
+	}
+}

@@ -320,30 +320,42 @@ func (l *Loader) loadInTx(ctx context.Context, conn *sql.Conn, f tabular.File, f
 	for _, c := range cols {
 		present[c.name] = true
 	}
-	stmts := []string{
-		"CREATE OR REPLACE TEMP TABLE typed AS " + typedSelect(r, present),
-		"CREATE OR REPLACE TEMP TABLE typed2 AS " + derivedSelect(r),
-	}
-	stmts = append(stmts, rawDDL(r)...)
-	for _, s := range stmts {
-		if _, err := conn.ExecContext(ctx, s); err != nil {
-			return fmt.Errorf("type %s rows: %w", r.Name, err)
+	// exec runs one set-based step and logs its time (debug level), so the
+	// data team can see where a slow load spends it.
+	exec := func(step, query string, args ...any) (sql.Result, error) {
+		t0 := time.Now()
+		out, err := conn.ExecContext(ctx, query, args...)
+		l.opts.Log.Debug("load step", "file", name, "step", step, "ms", time.Since(t0).Milliseconds())
+		if err != nil {
+			return nil, fmt.Errorf("%s %s rows: %w", step, r.Name, err)
 		}
+		return out, nil
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS typed; DROP TABLE IF EXISTS typed2")
+	if _, err := exec("type", "CREATE OR REPLACE TEMP TABLE typed AS "+typedSelect(r, present)); err != nil {
+		return err
+	}
+	if _, err := exec("derive", "CREATE OR REPLACE TEMP TABLE typed2 AS "+derivedSelect(r)); err != nil {
+		return err
+	}
+	for _, ddl := range rawDDL(r) {
+		if _, err := conn.ExecContext(ctx, ddl); err != nil {
+			return fmt.Errorf("create raw.%s: %w", r.Name, err)
+		}
+	}
 	if rs := rules(r, present); len(rs) > 0 {
-		if _, err := conn.ExecContext(ctx, rejectsInsert(rs), res.LoadID, name); err != nil {
-			return fmt.Errorf("validate %s rows: %w", r.Name, err)
+		if _, err := exec("validate", rejectsInsert(rs), res.LoadID, name); err != nil {
+			return err
 		}
 	}
 	if len(r.Unique) > 0 {
-		if _, err := conn.ExecContext(ctx, duplicatesInsert(r), res.LoadID, name); err != nil {
-			return fmt.Errorf("check %s keys: %w", r.Name, err)
+		if _, err := exec("check keys of", duplicatesInsert(r), res.LoadID, name); err != nil {
+			return err
 		}
 	}
-	ins, err := conn.ExecContext(ctx, rawInsert(r), res.LoadID, name)
+	ins, err := exec("insert", rawInsert(r), res.LoadID, name)
 	if err != nil {
-		return fmt.Errorf("insert into raw.%s: %w", r.Name, err)
+		return err
 	}
 	res.Accepted, _ = ins.RowsAffected()
 	res.Read = land.rows

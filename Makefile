@@ -31,7 +31,7 @@ bench: ## print ingest and build throughput on the hackney sample
 fuzz: ## run each fuzz target briefly (FUZZTIME=10s)
 	@set -e; for pkg in $$($(GO) list $(GOFLAGS_ALL) ./internal/...); do \
 	  for t in $$($(GO) test $(GOFLAGS_ALL) -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
-	    echo "== $$pkg $$t"; $(GO) test $(GOFLAGS_ALL) -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	    echo "== $$pkg $$t"; $(GO) test $(GOFLAGS_ALL) -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg; \
 	  done; done
 
 lint: vet ## gofmt, go vet and staticcheck

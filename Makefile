@@ -51,5 +51,22 @@ sample: build ## regenerate the sample returns in data/inbox
 docs: build ## regenerate docs/data-dictionary.md
 	./$(BIN) metrics --format markdown > docs/data-dictionary.md
 
+PREVIEW_DIR := docs/preview
+
+preview: ## render data/out/*.xlsx as PDF and PNG pages in docs/preview (installs LibreOffice, poppler)
+	@if ! command -v libreoffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  echo "installing libreoffice-calc-nogui and poppler-utils (Debian packages)"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends \
+	    libreoffice-calc-nogui poppler-utils fonts-liberation2 || exit 1; \
+	fi
+	@ls data/out/priority-*.xlsx >/dev/null 2>&1 || $(MAKE) run
+	rm -rf $(PREVIEW_DIR) && mkdir -p $(PREVIEW_DIR)
+	libreoffice --headless --norestore -env:UserInstallation=file://$(CURDIR)/$(PREVIEW_DIR)/.profile \
+	  --convert-to pdf --outdir $(PREVIEW_DIR) data/out/priority-*.xlsx
+	@for pdf in $(PREVIEW_DIR)/*.pdf; do pdftoppm -r 80 -png "$$pdf" "$${pdf%.pdf}"; done
+	@rm -rf $(PREVIEW_DIR)/.profile
+	@echo "$$(ls $(PREVIEW_DIR)/*.png | wc -l) pages in $(PREVIEW_DIR): look at them (charts drawn, nothing cut off)"
+
 clean: ## remove build output and the generated warehouse and exports
 	rm -rf bin data/warehouse.duckdb* data/.warehouse* data/out

@@ -91,6 +91,18 @@ func (app *App) logResult(res ingest.Result) {
 // prints the per-file summary and returns ErrRejected when input was
 // rejected.
 func (app *App) finish(ctx context.Context, s *warehouse.Session, results []ingest.Result, stepErr error) error {
+	summary, err := app.publish(ctx, s, results, stepErr, "")
+	if err != nil {
+		return err
+	}
+	return summary.err()
+}
+
+// publish records the run's outcome (ok, partial when input was rejected,
+// failed when a step failed), publishes the warehouse and prints the per-file
+// summary. An interrupted run is abandoned instead, leaving the last good
+// warehouse. note is added to the run's message.
+func (app *App) publish(ctx context.Context, s *warehouse.Session, results []ingest.Result, stepErr error, note string) (resultSummary, error) {
 	summary := summarise(results)
 	status := "ok"
 	switch {
@@ -100,25 +112,21 @@ func (app *App) finish(ctx context.Context, s *warehouse.Session, results []inge
 		status = "partial"
 	}
 	msg := summary.String()
+	if note != "" {
+		msg += "; " + note
+	}
 	if stepErr != nil {
+		if ctx.Err() != nil {
+			return summary, errors.Join(stepErr, s.Abort())
+		}
 		msg = stepErr.Error()
 	}
-	if stepErr != nil && ctx.Err() != nil {
-		// Interrupted: keep the last good warehouse.
-		return errors.Join(stepErr, s.Abort())
-	}
-	if err := s.Publish(ctx, status, msg); err != nil {
-		return errors.Join(stepErr, err)
+	if err := s.Publish(context.WithoutCancel(ctx), status, msg); err != nil {
+		return summary, errors.Join(stepErr, err)
 	}
 	printResults(app.Stdout, results)
 	fmt.Fprintf(app.Stdout, "\n%s\nwarehouse: %s\n", msg, app.Config.Warehouse)
-	if stepErr != nil {
-		return stepErr
-	}
-	if status == "partial" {
-		return fmt.Errorf("%w: %s (details: planmetrics status, or select * from meta.rejects)", ErrRejected, msg)
-	}
-	return nil
+	return summary, stepErr
 }
 
 type resultSummary struct {
@@ -142,6 +150,14 @@ func summarise(results []ingest.Result) resultSummary {
 		s.rejectedRows += r.Rejected
 	}
 	return s
+}
+
+// err is ErrRejected when any file or row was rejected.
+func (s resultSummary) err() error {
+	if s.rejectedFiles > 0 || s.rejectedRows > 0 {
+		return fmt.Errorf("%w: %s (details: planmetrics status, or select * from meta.rejects)", ErrRejected, s)
+	}
+	return nil
 }
 
 func (s resultSummary) String() string {

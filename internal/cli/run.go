@@ -10,7 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"planmetrics/internal/export"
+	"planmetrics/internal/metrics"
 	"planmetrics/internal/spec"
+	"planmetrics/internal/warehouse"
 )
 
 func init() { register(newRunCmd) }
@@ -93,5 +96,46 @@ func runRun(ctx context.Context, app *App) error {
 		return err
 	}
 	results, err := app.ingestFiles(ctx, s, files, "")
-	return app.finish(ctx, s, results, err)
+	var note string
+	if err == nil {
+		var res metrics.Result
+		if res, err = app.buildMetrics(ctx, s, false); err != nil {
+			err = fmt.Errorf("build: %w", err)
+		} else {
+			note = buildSummary(res)
+		}
+	}
+	summary, err := app.publish(ctx, s, results, err, note)
+	if err != nil {
+		return err
+	}
+	if err := app.afterPublish(ctx); err != nil {
+		return err
+	}
+	return summary.err()
+}
+
+// afterPublish exports the priority workbooks from the published warehouse
+// and prints where each metric stands.
+func (app *App) afterPublish(ctx context.Context) error {
+	db, err := warehouse.OpenReadOnly(ctx, app.Config.Warehouse)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	files, err := export.Workbooks(ctx, db, app.Config.OutDir, export.Options{SuppressBelow: app.Config.Export.SuppressBelow})
+	if err != nil {
+		return fmt.Errorf("export workbooks: %w", err)
+	}
+	app.Log.Info("workbooks written", "dir", app.Config.OutDir, "files", len(files))
+	hs, err := metrics.Headlines(ctx, db)
+	if err != nil {
+		return fmt.Errorf("headlines: %w", err)
+	}
+	fmt.Fprintln(app.Stdout)
+	if err := metrics.WriteHeadlines(app.Stdout, hs); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "\nworkbooks: %s\n", strings.Join(files, ", "))
+	return nil
 }

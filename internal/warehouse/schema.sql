@@ -77,7 +77,9 @@ create table if not exists indicators.metrics (
     sources       varchar[] not null,
     plan_wording  varchar,
     same_as       varchar,                  -- another metric this one reports again
-    notes         varchar
+    notes         varchar,
+    headline_measure   varchar,             -- measure the headline table shows (usually 'value')
+    headline_breakdown varchar              -- 'all', or one headline per value of this breakdown
 );
 
 -- Every metric value, long format (DESIGN.md "Warehouse contract").
@@ -111,4 +113,32 @@ create table if not exists indicators.metric_values (
     flag             varchar,               -- e.g. small_group: below the configured minimum size
     run_id           bigint,
     computed_at      timestamptz
+);
+
+-- Provenance: the loads (files) whose rows were current in core.<return>
+-- when a build ran. indicators.metric_values.run_id -> run_id here ->
+-- load_id -> meta.loads.
+create table if not exists indicators.run_sources (
+    run_id       bigint not null,
+    return_type  varchar not null,
+    load_id      bigint,
+    file_name    varchar,
+    sha256       varchar,
+    rows         bigint not null
+);
+
+-- Period labels used everywhere (DESIGN.md): the academic year of a date
+-- ('2024/25' for 2024-09-01 .. 2025-08-31) and its financial year ('2025-26'
+-- for 2025-04-01 .. 2026-03-31). NULL in, NULL out.
+create or replace macro pm_academic_year(d) as (
+    case when d is null then null
+         when month(d) >= 9 then cast(year(d) as varchar) || '/' || lpad(cast((year(d) + 1) % 100 as varchar), 2, '0')
+         else cast(year(d) - 1 as varchar) || '/' || lpad(cast(year(d) % 100 as varchar), 2, '0')
+    end
+);
+create or replace macro pm_financial_year(d) as (
+    case when d is null then null
+         when month(d) >= 4 then cast(year(d) as varchar) || '-' || lpad(cast((year(d) + 1) % 100 as varchar), 2, '0')
+         else cast(year(d) - 1 as varchar) || '-' || lpad(cast(year(d) % 100 as varchar), 2, '0')
+    end
 );

@@ -1,3 +1,4 @@
+-- requires: census, schools
 -- Pupils counted in DfE headcounts: the January census of each academic
 -- year, enrolment C (single) or M (main dual registration), in state-funded
 -- schools in the borough (independent schools are excluded), with the

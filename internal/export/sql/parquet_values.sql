@@ -1,0 +1,31 @@
+-- The in-memory table suppressed values are appended to before COPY to
+-- Parquet: indicators.metric_values' columns and types, plus `suppressed`.
+create table metric_values (
+    metric_id        varchar not null,
+    priority         integer not null,
+    measure          varchar not null,
+    period           varchar,
+    period_type      varchar,
+    period_start     date,
+    period_end       date,
+    geography_level  varchar not null,
+    geography_code   varchar not null,
+    geography_name   varchar,
+    phase            varchar not null,
+    breakdown        varchar not null,
+    breakdown_value  varchar not null,
+    numerator        double,
+    denominator      double,
+    value            double,
+    unit             varchar not null,
+    ci_lower         double,
+    ci_upper         double,
+    target           double,
+    status           varchar not null,
+    previous_value   double,
+    change           double,
+    flag             varchar,
+    run_id           bigint,
+    computed_at      timestamptz,
+    suppressed       boolean not null
+)

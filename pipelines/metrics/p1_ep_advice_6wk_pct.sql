@@ -1,0 +1,78 @@
+-- p1_ep_advice_6wk_pct: educational psychology advice issued within 6 weeks.
+-- Advice counts in the period (calendar year and academic year) in which it
+-- was issued.
+--   numerator   = advice issued within 42 days of being requested
+--   denominator = advice issued (with both dates known)
+--   value       = numerator / denominator x 100, 95% Wilson interval
+-- Borough, by the ethnicity recorded on the case (code, group, focus group).
+-- flag 'partial_period' on periods the return does not cover whole (ending
+-- after its latest date or starting before its earliest): the engine does
+-- not judge them.
+with extent as (  -- the dates the return covers
+    select
+        min(least(request_date, decision_date, ep_requested_date, ep_issued_date, plan_issued_date)) as data_from,
+        max(greatest(request_date, decision_date, ep_requested_date, ep_issued_date, plan_issued_date)) as data_until
+    from core.ehcp
+),
+advice as (
+    select
+        e.ep_issued_date as issued,
+        date_diff('day', e.ep_requested_date, e.ep_issued_date) <= 42 as within,
+        coalesce(e.ethnicity, 'unknown') as ethnicity,
+        coalesce(s.major_group, 'Unclassified') as ethnicity_group,
+        s.focus_group,
+        -- DuckDB 1.5 cannot bind a macro call inside a struct in a lateral
+        -- unnest, so the period labels are computed here
+        cast(year(e.ep_issued_date) as varchar) as cal_year,
+        make_date(year(e.ep_issued_date), 1, 1) as cal_start,
+        make_date(year(e.ep_issued_date), 12, 31) as cal_end,
+        pm_academic_year(e.ep_issued_date) as acad_year,
+        pm_academic_year_start(pm_academic_year(e.ep_issued_date)) as acad_start,
+        pm_academic_year_end(pm_academic_year(e.ep_issued_date)) as acad_end
+    from core.ehcp e
+    left join seed.ethnicity s on s.code = e.ethnicity
+    where e.ep_issued_date is not null
+      and e.ep_requested_date is not null
+),
+placed as (
+    select advice.*, p.period, p.period_type, p.period_start, p.period_end, b.breakdown, b.breakdown_value
+    from advice,
+    unnest([
+        {'period': cal_year, 'period_type': 'calendar_year',
+         'period_start': cal_start, 'period_end': cal_end},
+        {'period': acad_year, 'period_type': 'academic_year',
+         'period_start': acad_start, 'period_end': acad_end}
+    ]) as u(p),
+    unnest([
+        {'breakdown': 'all', 'breakdown_value': 'all'},
+        {'breakdown': 'ethnicity', 'breakdown_value': ethnicity},
+        {'breakdown': 'ethnicity_group', 'breakdown_value': ethnicity_group},
+        {'breakdown': 'focus_group', 'breakdown_value': focus_group}
+    ]) as v(b)
+    where b.breakdown_value is not null
+),
+counts as (
+    select
+        period, period_type, period_start, period_end, breakdown, breakdown_value,
+        count(*) filter (where within) as k,
+        count(*) as n
+    from placed
+    group by all
+)
+select
+    'value' as measure,
+    period, period_type, period_start, period_end,
+    'borough' as geography_level,
+    'E09000012' as geography_code,
+    'Hackney' as geography_name,
+    'all' as phase,
+    breakdown, breakdown_value,
+    k as numerator,
+    n as denominator,
+    100.0 * k / n as value,
+    'percent' as unit,
+    pm_wilson_lower(k, n) as ci_lower,
+    pm_wilson_upper(k, n) as ci_upper,
+    case when period_end > (select data_until from extent)
+           or period_start < (select data_from from extent) then 'partial_period' end as flag
+from counts

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -24,23 +25,31 @@ type ingestOptions struct {
 }
 
 func newIngestCmd(app *App) *cobra.Command {
+	return fileCommand(app, "ingest", "Check and load return files into the warehouse",
+		"Loads each file in its own transaction: good rows go to raw.<return>, bad rows to meta.rejects\n"+
+			"with the reason. The return type comes from --return, else the file name (census_*.csv), else the header.\n"+
+			"Exit status 3 when a file or some rows were rejected.", runIngest)
+}
+
+// fileCommand builds a command taking [--return TYPE] FILE... (ingest and
+// validate).
+func fileCommand(app *App, name, short, long string, run func(context.Context, *App, ingestOptions) error) *cobra.Command {
 	var opts ingestOptions
 	cmd := &cobra.Command{
-		Use:   "ingest [--return TYPE] FILE...",
-		Short: "Check and load return files into the warehouse",
-		Long: "Loads each file in its own transaction: good rows go to raw.<return>, bad rows to meta.rejects\n" +
-			"with the reason. The return type comes from --return, else the file name (census_*.csv), else the header.\n" +
-			"Exit status 3 when a file or some rows were rejected.",
-		Args: cobra.MinimumNArgs(1),
+		Use:   name + " [--return TYPE] FILE...",
+		Short: short,
+		Long:  long,
+		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
-			return runIngest(cmd.Context(), app, opts)
+			return run(cmd.Context(), app, opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.ReturnType, "return", "", "return type (census, schools, exclusions, ehcp, budgets, dsg, ...)")
 	return cmd
 }
 
+// runIngest loads opts.Files in one write session.
 func runIngest(ctx context.Context, app *App, opts ingestOptions) error {
 	s, err := app.beginWrite(ctx, "ingest")
 	if err != nil {
@@ -52,16 +61,10 @@ func runIngest(ctx context.Context, app *App, opts ingestOptions) error {
 
 // ingestFiles loads files in order into the session's warehouse.
 func (app *App) ingestFiles(ctx context.Context, s *warehouse.Session, files []string, returnType string) ([]ingest.Result, error) {
-	specs, err := spec.Load(app.Pipelines)
+	loader, err := app.newLoader(s.DB, s.RunID)
 	if err != nil {
-		return nil, fmt.Errorf("return specs: %w", err)
+		return nil, err
 	}
-	if app.Config.DemoKey() {
-		app.Log.Warn("UPNs are pseudonymised with the PUBLIC DEMO KEY: fine for sample data, NOT for real pupil data; set PLANMETRICS_PSEUDONYM_KEY")
-	}
-	loader := ingest.New(s.DB, s.RunID, ingest.Options{
-		Specs: specs, Key: app.Config.Key(), HeaderSearchRows: app.Config.Ingest.HeaderSearchRows, Log: app.Log,
-	})
 	var results []ingest.Result
 	for _, f := range files {
 		res, err := loader.Load(ctx, f, returnType)
@@ -72,6 +75,21 @@ func (app *App) ingestFiles(ctx context.Context, s *warehouse.Session, files []s
 		results = append(results, res)
 	}
 	return results, nil
+}
+
+// newLoader returns a loader into db with the app's specs and settings,
+// warning loudly when UPNs would be pseudonymised with the public demo key.
+func (app *App) newLoader(db *sql.DB, runID int64) (*ingest.Loader, error) {
+	specs, err := spec.Load(app.Pipelines)
+	if err != nil {
+		return nil, fmt.Errorf("return specs: %w", err)
+	}
+	if app.Config.DemoKey() {
+		app.Log.Warn("UPNs are pseudonymised with the PUBLIC DEMO KEY: fine for sample data, NOT for real pupil data; set PLANMETRICS_PSEUDONYM_KEY")
+	}
+	return ingest.New(db, runID, ingest.Options{
+		Specs: specs, Key: app.Config.Key(), HeaderSearchRows: app.Config.Ingest.HeaderSearchRows, Log: app.Log,
+	}), nil
 }
 
 func (app *App) logResult(res ingest.Result) {

@@ -7,40 +7,27 @@ import (
 	"github.com/spf13/cobra"
 
 	"planmetrics/internal/ingest"
-	"planmetrics/internal/spec"
 	"planmetrics/internal/warehouse"
 )
 
 func init() { register(newValidateCmd) }
 
 func newValidateCmd(app *App) *cobra.Command {
-	var opts ingestOptions
-	cmd := &cobra.Command{
-		Use:   "validate [--return TYPE] FILE...",
-		Short: "Check return files without loading anything",
-		Long: "Runs every check of ingest in a scratch database and prints each problem as\n" +
-			"file[:sheet]:row:column: message. The warehouse is not touched. Exit status 3 when a file or row would be rejected.",
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Files = args
-			return runValidate(cmd.Context(), app, opts)
-		},
-	}
-	cmd.Flags().StringVar(&opts.ReturnType, "return", "", "return type (census, schools, exclusions, ehcp, budgets, dsg, ...)")
-	return cmd
+	return fileCommand(app, "validate", "Check return files without loading anything",
+		"Runs every check of ingest in a scratch database and prints each problem as\n"+
+			"file[:sheet]:row:column: message. The warehouse is not touched. Exit status 3 when a file or row would be rejected.", runValidate)
 }
 
 func runValidate(ctx context.Context, app *App, opts ingestOptions) error {
-	specs, err := spec.Load(app.Pipelines)
-	if err != nil {
-		return fmt.Errorf("return specs: %w", err)
-	}
 	db, err := warehouse.OpenScratch(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	loader := ingest.New(db, 0, ingest.Options{Specs: specs, Key: app.Config.Key(), HeaderSearchRows: app.Config.Ingest.HeaderSearchRows, Log: app.Log})
+	loader, err := app.newLoader(db, 0)
+	if err != nil {
+		return err
+	}
 	var results []ingest.Result
 	for _, f := range opts.Files {
 		res, err := loader.Load(ctx, f, opts.ReturnType)

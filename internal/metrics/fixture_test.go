@@ -287,9 +287,7 @@ func metricDepends(sqlText string) []string {
 		if !ok {
 			continue
 		}
-		for _, d := range strings.FieldsFunc(rest, func(r rune) bool { return r == ',' || r == ' ' }) {
-			deps = append(deps, d)
-		}
+		deps = append(deps, strings.FieldsFunc(rest, func(r rune) bool { return r == ',' || r == ' ' })...)
 	}
 	return deps
 }

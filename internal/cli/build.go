@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"planmetrics/internal/benchmark"
 	"planmetrics/internal/metrics"
 	"planmetrics/internal/warehouse"
 )
@@ -41,7 +42,7 @@ func runBuild(ctx context.Context, app *App, opts buildOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := app.buildMetrics(ctx, s, opts.KeepStage)
+	summary, err := app.build(ctx, s, opts.KeepStage)
 	if err != nil {
 		if ctx.Err() != nil {
 			return errors.Join(err, s.Abort())
@@ -54,16 +55,18 @@ func runBuild(ctx context.Context, app *App, opts buildOptions) error {
 	if err != nil {
 		return errors.Join(err, s.Abort())
 	}
-	if err := s.Publish(ctx, "ok", buildSummary(res)); err != nil {
+	if err := s.Publish(ctx, "ok", summary); err != nil {
 		return err
 	}
 	return metrics.WriteHeadlines(app.Stdout, hs)
 }
 
-// buildMetrics runs the metric engine in write session s with the app's
-// pipelines, seeds and thresholds. The run command calls it after ingesting.
-func (app *App) buildMetrics(ctx context.Context, s *warehouse.Session, keepStage bool) (metrics.Result, error) {
-	return metrics.Build(ctx, s.DB, metrics.Options{
+// build runs the metric engine in write session s with the app's pipelines,
+// seeds and thresholds, then rebuilds the comparisons with published data,
+// and returns a one-line summary for meta.runs. The run command calls it
+// after ingesting.
+func (app *App) build(ctx context.Context, s *warehouse.Session, keepStage bool) (string, error) {
+	res, err := metrics.Build(ctx, s.DB, metrics.Options{
 		Pipelines: app.Pipelines,
 		Seeds:     app.Seeds,
 		RunID:     s.RunID,
@@ -72,6 +75,17 @@ func (app *App) buildMetrics(ctx context.Context, s *warehouse.Session, keepStag
 		KeepStage: keepStage,
 		Logger:    app.Log,
 	})
+	if err != nil {
+		return "", err
+	}
+	cmp, err := benchmark.Compare(ctx, s.DB, app.Seeds)
+	if err != nil {
+		return "", fmt.Errorf("compare with published data: %w", err)
+	}
+	if len(cmp.NoData) > 0 {
+		app.Log.Debug("benchmark mappings without published data", "mappings", cmp.NoData)
+	}
+	return fmt.Sprintf("%s; %d comparisons with published data", buildSummary(res), cmp.Rows), nil
 }
 
 // buildSummary is the meta.runs message of a successful build.

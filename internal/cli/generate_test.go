@@ -54,9 +54,16 @@ func TestGenerateCommand(t *testing.T) {
 			if m.Seed != tt.wantSeed {
 				t.Errorf("seed %d, want %d", m.Seed, tt.wantSeed)
 			}
+			// A line per return file, one per synthetic benchmark file (4),
+			// then the summary.
 			lines := strings.Split(strings.TrimSpace(out), "\n")
-			if len(lines) != len(m.Files)+1 || !strings.Contains(lines[len(lines)-1], "files") {
-				t.Errorf("want a line per file (%d) and a summary, got:\n%s", len(m.Files), out)
+			if len(lines) != len(m.Files)+4+1 || !strings.Contains(lines[len(lines)-1], "and 4 benchmark files") {
+				t.Errorf("want a line per file (%d + 4 benchmark files) and a summary, got:\n%s", len(m.Files), out)
+			}
+			for _, l := range lines[len(m.Files) : len(lines)-1] {
+				if !strings.Contains(l, "(synthetic published data)") {
+					t.Errorf("benchmark file line %q", l)
+				}
 			}
 			for i, f := range m.Files {
 				if !strings.HasPrefix(lines[i], f.Name+" ") {

@@ -98,11 +98,8 @@ func runRun(ctx context.Context, app *App) error {
 	results, err := app.ingestFiles(ctx, s, files, "")
 	var note string
 	if err == nil {
-		var res metrics.Result
-		if res, err = app.buildMetrics(ctx, s, false); err != nil {
+		if note, err = app.build(ctx, s, false); err != nil {
 			err = fmt.Errorf("build: %w", err)
-		} else {
-			note = buildSummary(res)
 		}
 	}
 	summary, err := app.publish(ctx, s, results, err, note)

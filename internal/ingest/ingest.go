@@ -28,6 +28,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"planmetrics/internal/benchmark"
 	"planmetrics/internal/buildinfo"
 	"planmetrics/internal/pseudonym"
 	"planmetrics/internal/spec"
@@ -108,6 +109,12 @@ func (l *Loader) Load(ctx context.Context, path, forceType string) (Result, erro
 		return l.recordWhole(ctx, res, sum, start)
 	}
 
+	if bt, ok := l.benchmarkType(path, forceType); ok {
+		res.Return = bt
+		return l.transaction(ctx, res, sum, start, func(conn *sql.Conn, res *Result) error {
+			return l.loadBenchmark(ctx, conn, res, sum, start)
+		})
+	}
 	f, err := tabular.Open(path)
 	if err != nil {
 		res.Status, res.Err = StatusRejected, &FileError{File: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
@@ -120,7 +127,46 @@ func (l *Loader) Load(ctx context.Context, path, forceType string) (Result, erro
 		return l.recordWhole(ctx, res, sum, start)
 	}
 	res.Return, res.Sheet, res.HeaderRow = found.ret.Name, found.sheet, found.headerLine
-	return l.loadRows(ctx, f, found, res, sum, start)
+	return l.transaction(ctx, res, sum, start, func(conn *sql.Conn, res *Result) error {
+		return l.loadInTx(ctx, conn, f, found, res, sum, start)
+	})
+}
+
+// benchmarkType tells whether path is a published benchmark file (EES,
+// LAIT, statistical neighbours, scorecard) rather than a return: forced by
+// type, or detected from its content when its name is no return's.
+func (l *Loader) benchmarkType(path, forceType string) (string, bool) {
+	if forceType != "" {
+		return forceType, benchmark.IsType(forceType)
+	}
+	if _, ok := l.opts.Specs.ByFileName(path); ok {
+		return "", false
+	}
+	t, ok, err := benchmark.Detect(path)
+	return t, ok && err == nil
+}
+
+// loadBenchmark loads a published benchmark file into the benchmark schema.
+func (l *Loader) loadBenchmark(ctx context.Context, conn *sql.Conn, res *Result, sum string, start time.Time) error {
+	br, err := benchmark.Load(ctx, conn, res.LoadID, res.File, res.Return)
+	var bfe *benchmark.FileError
+	switch {
+	case errors.As(err, &bfe):
+		msg := bfe.Reason
+		if msg == "" {
+			msg = bfe.Err.Error()
+		}
+		if bfe.File != filepath.Base(res.File) {
+			msg = bfe.File + ": " + msg // a member of a zip
+		}
+		return &FileError{File: res.File, Sheet: bfe.Sheet, Err: fmt.Errorf("%s (%w)", msg, bfe.Err)}
+	case err != nil:
+		return err
+	}
+	res.Return, res.Sheet, res.HeaderRow = br.ReturnType, br.Sheet, br.HeaderRow
+	res.Read, res.Accepted, res.Rejected, res.Skipped = br.RowsRead, br.RowsAccepted, br.RowsRejected, br.RowsSkipped
+	res.Warnings = int64(len(br.Warnings))
+	return l.recordLoad(ctx, conn, *res, sum, start)
 }
 
 // found is where a file's data is: its return, sheet and header.
@@ -236,7 +282,12 @@ type landingColumn struct {
 	upn   bool
 }
 
-func (l *Loader) loadRows(ctx context.Context, f tabular.File, fd found, res Result, sum string, start time.Time) (Result, error) {
+// transaction runs load in one transaction on a connection of its own (with
+// the value functions registered) under a new load id. A *FileError from
+// load rejects the file whole, any other error fails it; either way the
+// transaction is rolled back and the outcome recorded outside it. load
+// records the successful load in meta.loads itself, inside the transaction.
+func (l *Loader) transaction(ctx context.Context, res Result, sum string, start time.Time, load func(*sql.Conn, *Result) error) (Result, error) {
 	conn, err := l.db.Conn(ctx)
 	if err != nil {
 		return res, err
@@ -245,49 +296,37 @@ func (l *Loader) loadRows(ctx context.Context, f tabular.File, fd found, res Res
 	if err := value.Register(ctx, conn); err != nil {
 		return res, fmt.Errorf("register value functions: %w", err)
 	}
-	loadID, err := l.nextLoadID(ctx, conn)
-	if err != nil {
+	if res.LoadID, err = l.nextLoadID(ctx, conn); err != nil {
 		return res, err
 	}
-	res.LoadID = loadID
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return res, err
 	}
-	committed := false
-	defer func() {
-		if !committed {
-			conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	err = load(conn, &res)
+	if err == nil {
+		if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
+			return res, fmt.Errorf("commit load of %s: %w", res.File, err)
 		}
-	}()
-	if err := l.loadInTx(ctx, conn, f, fd, &res, sum, start); err != nil {
-		var fe *FileError
-		if errors.As(err, &fe) {
-			// A file-level problem found while reading (a broken quote, no
-			// rows): the file is rejected whole, recorded outside this
-			// transaction.
-			conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-			committed = true
-			res.Status, res.Err, res.Read, res.Accepted, res.Rejected = StatusRejected, fe, 0, 0, 0
-			return l.recordWhole(ctx, res, sum, start)
-		}
-		if ctx.Err() != nil {
-			return res, ctx.Err()
-		}
-		conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-		committed = true
-		res.Status, res.Message = StatusFailed, err.Error()
-		res.Read, res.Accepted, res.Rejected = 0, 0, 0
-		if _, rerr := l.recordWhole(ctx, res, sum, start); rerr != nil {
-			return res, errors.Join(err, rerr)
-		}
-		return res, fmt.Errorf("load %s: %w", res.File, err)
+		res.Status = StatusLoaded
+		return res, nil
 	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return res, fmt.Errorf("commit load of %s: %w", res.File, err)
+	conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	if ctx.Err() != nil {
+		return res, ctx.Err()
 	}
-	committed = true
-	res.Status = StatusLoaded
-	return res, nil
+	res.Read, res.Accepted, res.Rejected = 0, 0, 0
+	var fe *FileError
+	if errors.As(err, &fe) {
+		// A file-level problem found while reading (a broken quote, no
+		// rows, not the format expected): the file is rejected whole.
+		res.Status, res.Err = StatusRejected, fe
+		return l.recordWhole(ctx, res, sum, start)
+	}
+	res.Status, res.Message = StatusFailed, err.Error()
+	if _, rerr := l.recordWhole(ctx, res, sum, start); rerr != nil {
+		return res, errors.Join(err, rerr)
+	}
+	return res, fmt.Errorf("load %s: %w", res.File, err)
 }
 
 func (l *Loader) loadInTx(ctx context.Context, conn *sql.Conn, f tabular.File, fd found, res *Result, sum string, start time.Time) error {

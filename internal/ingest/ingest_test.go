@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"planmetrics/internal/benchmark"
 	"planmetrics/internal/spec"
 	"planmetrics/internal/warehouse"
 	"planmetrics/pipelines"
@@ -410,4 +411,40 @@ func TestNoClearUPNInWarehouseFile(t *testing.T) {
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
 		t.Errorf("warehouse mode %v, want 0600", st.Mode().Perm())
 	}
+}
+
+func TestBenchmarkFilesAreDispatched(t *testing.T) {
+	e := newEnv(t)
+	files, err := benchmark.WriteSynthetic(e.dir, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		res := e.load(f, "")
+		if res.Status != StatusLoaded || !benchmark.IsType(res.Return) || res.Read != res.Accepted+res.Rejected || res.Accepted == 0 {
+			t.Errorf("%s: %s %s read %d accepted %d rejected %d (%v)", filepath.Base(f), res.Status, res.Return, res.Read, res.Accepted, res.Rejected, res.Err)
+		}
+	}
+	// A benchmark file forced as another benchmark type is rejected whole,
+	// saying what it is.
+	for _, f := range files {
+		if strings.HasPrefix(filepath.Base(f), "ees_") {
+			res := e.load(e.write("copy_"+filepath.Base(f), append(mustRead(t, f), "\n"...)), "lait") // other bytes: not a duplicate
+			if res.Status != StatusRejected || !errors.Is(res.Err, benchmark.ErrNotBenchmark) {
+				t.Errorf("ees forced as lait: %s %v", res.Status, res.Err)
+			}
+		}
+	}
+	if got := e.one(`SELECT count(*) > 0 FROM benchmark.values`); got != "true" {
+		t.Errorf("no benchmark values loaded")
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

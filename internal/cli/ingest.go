@@ -65,6 +65,9 @@ func (app *App) ingestFiles(ctx context.Context, s *warehouse.Session, files []s
 	if err != nil {
 		return nil, err
 	}
+	if app.Config.DemoKey() {
+		app.Log.Warn("UPNs are pseudonymised with the PUBLIC DEMO KEY: fine for sample data, NOT for real pupil data; set PLANMETRICS_PSEUDONYM_KEY")
+	}
 	var results []ingest.Result
 	for _, f := range files {
 		res, err := loader.Load(ctx, f, returnType)
@@ -77,15 +80,11 @@ func (app *App) ingestFiles(ctx context.Context, s *warehouse.Session, files []s
 	return results, nil
 }
 
-// newLoader returns a loader into db with the app's specs and settings,
-// warning loudly when UPNs would be pseudonymised with the public demo key.
+// newLoader returns a loader into db with the app's specs and settings.
 func (app *App) newLoader(db *sql.DB, runID int64) (*ingest.Loader, error) {
 	specs, err := spec.Load(app.Pipelines)
 	if err != nil {
 		return nil, fmt.Errorf("return specs: %w", err)
-	}
-	if app.Config.DemoKey() {
-		app.Log.Warn("UPNs are pseudonymised with the PUBLIC DEMO KEY: fine for sample data, NOT for real pupil data; set PLANMETRICS_PSEUDONYM_KEY")
 	}
 	return ingest.New(db, runID, ingest.Options{
 		Specs: specs, Key: app.Config.Key(), HeaderSearchRows: app.Config.Ingest.HeaderSearchRows, Log: app.Log,

@@ -123,6 +123,10 @@ func (l *Loader) Load(ctx context.Context, path, forceType string) (Result, erro
 	defer f.Close()
 	found, err := l.findReturn(ctx, f, path, forceType)
 	if err != nil {
+		var fe *FileError
+		if forceType == "" && errors.Is(err, spec.ErrUnknownReturn) && errors.As(err, &fe) {
+			fe.Err = fmt.Errorf("%w; nor is it a published-data file (%s)", fe.Err, strings.Join(benchmark.Types(), ", "))
+		}
 		res.Status, res.Err = StatusRejected, err
 		return l.recordWhole(ctx, res, sum, start)
 	}

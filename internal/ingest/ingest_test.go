@@ -448,3 +448,33 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestXLSXDatesAndTrailingRows: a school register workbook whose Ofsted
+// dates are an Excel serial in a date-formatted cell, a date typed as text
+// and an ISO text date, with styled empty rows below the data.
+func TestXLSXDatesAndTrailingRows(t *testing.T) {
+	e := newEnv(t)
+	p := filepath.Join(e.dir, "schools_2024-25.xlsx")
+	f := excelize.NewFile()
+	s := "Sheet1"
+	f.SetSheetRow(s, "A1", &[]any{"Academic Year", "URN", "School Name", "Phase", "Type", "Maintained", "Neighbourhood", "Net Capacity", "Ofsted Grade", "Ofsted Date"})
+	f.SetSheetRow(s, "A2", &[]any{"2024/25", 100001, "Brook", "Primary", "Community", "Y", "Hoxton", 420, 2, 45673})
+	f.SetSheetRow(s, "A3", &[]any{"2024/25", 100002, "Mossbourne", "Secondary", "Academy", "N", "Central", 1200, 1, "16/01/2025"})
+	f.SetSheetRow(s, "A4", &[]any{"2024/25", 100003, "Clapton", "Secondary", "Community", "Y", "Clapton", 900, nil, "2019-05-01"})
+	dateStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+	f.SetCellStyle(s, "J2", "J2", dateStyle)
+	textStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 49})
+	f.SetCellStyle(s, "J3", "J3", textStyle)
+	fill, _ := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Color: []string{"FFFF00"}, Pattern: 1}})
+	f.SetCellStyle(s, "A5", "J9", fill) // styled but empty trailing rows
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	wantCounts(t, e.load(p, ""), 3, 3, 0)
+	got := e.query(`SELECT urn, strftime(ofsted_date, '%Y-%m-%d'), phase, type, coalesce(ofsted_grade::VARCHAR, '-') FROM raw.schools ORDER BY urn`)
+	want := []string{"100001|2025-01-16|primary|community|2", "100002|2025-01-16|secondary|academy|1", "100003|2019-05-01|secondary|community|-"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

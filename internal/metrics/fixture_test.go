@@ -1,20 +1,17 @@
 package metrics
 
-// A small harness for the Priority 2-4 metric tests: a real DuckDB in
-// t.TempDir() with the warehouse schema, the raw tables and core views that
-// ingestion creates, the ethnicity seed and the core models; fixture rows are
-// inserted with parameters and each metric file is run the way the engine
-// runs it (its dependencies materialised first as stage.<metric_id>).
+// A small harness for the Priority 2-4 metric tests: a warehouse in
+// t.TempDir() with the raw tables and core views that ingestion creates
+// (newReturnsWarehouse), fixture rows inserted with parameters, and the
+// metrics computed by the engine's Build (embedded pipelines and seeds,
+// thresholds fixtureMinEvents and fixtureMinGroup). A test reads one
+// metric's own output, stage.<metric_id>, which Build keeps with KeepStage.
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -24,98 +21,29 @@ import (
 )
 
 const (
-	pipelinesDir     = "../../pipelines"
 	fixtureMinEvents = 3
 	fixtureMinGroup  = 10
 )
 
-// p234Columns is the output every metric SELECT must return, in order.
-var p234Columns = []string{
-	"measure", "period", "period_type", "period_start", "period_end",
-	"geography_level", "geography_code", "geography_name", "phase",
-	"breakdown", "breakdown_value", "numerator", "denominator", "value",
-	"unit", "ci_lower", "ci_upper", "flag",
-}
-
-// execQuerier is a *sql.Conn or a *sql.DB limited to one connection.
-type execQuerier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 type fixture struct {
-	t   *testing.T
-	ctx context.Context
-	db  execQuerier
-	row int64 // source row counter for lineage
+	t     *testing.T
+	ctx   context.Context
+	db    *sql.DB
+	runID int64
+	row   int64 // source row counter for lineage
 }
 
-// newFixture opens an empty warehouse with the raw tables, core views, seed
-// and core models, and the small-number thresholds fixtureMinEvents and
-// fixtureMinGroup.
+// newFixture opens an empty warehouse with every raw table and core view.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sql.Open("duckdb", filepath.Join(t.TempDir(), "w.duckdb"))
-	if err != nil {
-		t.Fatalf("open duckdb: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	// Variables live on a connection: hold one for the whole test.
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatalf("duckdb connection: %v", err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	f := &fixture{t: t, ctx: ctx, db: conn}
-
-	f.execFile("../warehouse/schema.sql")
-	f.execFile("testdata/p234_raw.sql")
-	f.loadEthnicitySeed("../../seeds/ethnicity.csv")
-	core, err := filepath.Glob(filepath.Join(pipelinesDir, "core", "*.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(core)
-	for _, p := range core {
-		f.execFile(p)
-	}
-	f.exec(fmt.Sprintf("set variable min_events = %d", fixtureMinEvents))
-	f.exec(fmt.Sprintf("set variable min_group = %d", fixtureMinGroup))
-	return f
+	db, run := newReturnsWarehouse(t)
+	return &fixture{t: t, ctx: context.Background(), db: db, runID: run}
 }
 
 func (f *fixture) exec(query string, args ...any) {
 	f.t.Helper()
 	if _, err := f.db.ExecContext(f.ctx, query, args...); err != nil {
 		f.t.Fatalf("exec %.80q: %v", query, err)
-	}
-}
-
-func (f *fixture) execFile(path string) {
-	f.t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		f.t.Fatalf("read %s: %v", path, err)
-	}
-	if _, err := f.db.ExecContext(f.ctx, string(b)); err != nil {
-		f.t.Fatalf("apply %s: %v", path, err)
-	}
-}
-
-func (f *fixture) loadEthnicitySeed(path string) {
-	f.t.Helper()
-	file, err := os.Open(path)
-	if err != nil {
-		f.t.Fatalf("open seed: %v", err)
-	}
-	defer file.Close()
-	recs, err := csv.NewReader(file).ReadAll()
-	if err != nil {
-		f.t.Fatalf("read seed %s: %v", path, err)
-	}
-	for _, r := range recs[1:] {
-		f.exec(`insert into seed.ethnicity values (?, ?, ?, ?, ?)`, r[0], r[1], r[2], r[3], nullIfEmpty(r[4]))
 	}
 }
 
@@ -277,46 +205,19 @@ func (r metricRow) key() string {
 	return strings.Join([]string{r.Measure, r.Period, r.Level, r.Code, r.Phase, r.Breakdown, r.BreakdownValue}, "|")
 }
 
-// metricDepends reads the "-- depends: a, b" header lines of a metric file.
-func metricDepends(sqlText string) []string {
-	var deps []string
-	sc := bufio.NewScanner(strings.NewReader(sqlText))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		rest, ok := strings.CutPrefix(line, "-- depends:")
-		if !ok {
-			continue
-		}
-		deps = append(deps, strings.FieldsFunc(rest, func(r rune) bool { return r == ',' || r == ' ' })...)
-	}
-	return deps
-}
-
-func (f *fixture) metricSQL(id string) string {
-	f.t.Helper()
-	b, err := os.ReadFile(filepath.Join(pipelinesDir, "metrics", id+".sql"))
-	if err != nil {
-		f.t.Fatalf("read metric %s: %v", id, err)
-	}
-	return string(b)
-}
-
-// stage materialises a metric (after its dependencies) as stage.<id>.
-func (f *fixture) stage(id string) {
-	f.t.Helper()
-	text := f.metricSQL(id)
-	for _, d := range metricDepends(text) {
-		f.stage(d)
-	}
-	f.exec(fmt.Sprintf("create or replace table stage.%s as %s", id, strings.TrimRight(strings.TrimSpace(text), ";")))
-}
-
-// run computes metric id and returns its rows by key, failing on a duplicate
-// key or a column list that breaks the contract.
+// run builds every metric with Build and returns metric id's own rows
+// (stage.<id>) by key, failing on a duplicate key or a column list that
+// breaks the contract. Build fails on SQL errors and contract breaches of
+// any metric.
 func (f *fixture) run(id string) map[string]metricRow {
 	f.t.Helper()
-	f.stage(id)
-	rows, err := f.db.QueryContext(f.ctx, fmt.Sprintf("select * from stage.%s", id))
+	opts := testOptions(f.t, f.runID, nil)
+	opts.MinEvents, opts.MinGroup = fixtureMinEvents, fixtureMinGroup
+	opts.KeepStage = true
+	if _, err := Build(f.ctx, f.db, opts); err != nil {
+		f.t.Fatalf("build for %s: %v", id, err)
+	}
+	rows, err := f.db.QueryContext(f.ctx, "select * from "+stageTable(id))
 	if err != nil {
 		f.t.Fatalf("query %s: %v", id, err)
 	}
@@ -325,8 +226,8 @@ func (f *fixture) run(id string) map[string]metricRow {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if !slices.Equal(cols, p234Columns) {
-		f.t.Fatalf("%s columns:\n got %v\nwant %v", id, cols, p234Columns)
+	if !slices.Equal(cols, ContractColumns) {
+		f.t.Fatalf("%s columns:\n got %v\nwant %v", id, cols, ContractColumns)
 	}
 	out := map[string]metricRow{}
 	for rows.Next() {

@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"context"
 	"database/sql"
 	"testing"
 )
@@ -618,8 +617,8 @@ func TestSurplusPlacesPct(t *testing.T) {
 // that the figures reach indicators.metric_values unchanged.
 func TestP234ThroughBuild(t *testing.T) {
 	buildFixture := func(t *testing.T) (*fixture, *sql.DB, int64) {
-		db, run := newReturnsWarehouse(t)
-		return &fixture{t: t, ctx: context.Background(), db: db}, db, run
+		f := newFixture(t)
+		return f, f.db, f.runID
 	}
 	t.Run("exclusions", func(t *testing.T) {
 		f, db, run := buildFixture(t)

@@ -70,3 +70,40 @@ create or replace macro pm_financial_year_start(fy) as (
 create or replace macro pm_financial_year_end(fy) as (
     make_date(cast(left(fy, 4) as integer) + 1, 3, 31)
 );
+
+-- The geographies a pupil, event or school is counted in, as a list to
+-- unnest (`from t, unnest(pm_geographies(urn, school_name, school_phase,
+-- neighbourhood)) as v(g)`): the borough (all phases and the school's
+-- phase), its neighbourhood (all phases and the school's phase) and the
+-- school itself. Filter out what a metric does not report, and the entries
+-- with a NULL geography_code or phase (no neighbourhood, no URN, no phase).
+create or replace macro pm_geographies(school_urn, school_name, school_phase, neighbourhood) as [
+    {'geography_level': 'borough', 'geography_code': 'E09000012', 'geography_name': 'Hackney', 'phase': 'all'},
+    {'geography_level': 'borough', 'geography_code': 'E09000012', 'geography_name': 'Hackney', 'phase': school_phase},
+    {'geography_level': 'neighbourhood', 'geography_code': neighbourhood, 'geography_name': neighbourhood, 'phase': 'all'},
+    {'geography_level': 'neighbourhood', 'geography_code': neighbourhood, 'geography_name': neighbourhood, 'phase': school_phase},
+    {'geography_level': 'school', 'geography_code': cast(school_urn as varchar), 'geography_name': school_name, 'phase': school_phase}
+];
+
+-- A pupil's breakdown groups, as a list to unnest (`unnest(pm_breakdowns(
+-- ...)) as u(b)`), with the spellings every metric uses: 'all'; ethnicity =
+-- the code in the return ('unknown' when blank); ethnicity_group = the
+-- seed's major group; focus_group = the plan's focus groups only (NULL for
+-- pupils in none: filter out NULL breakdown_value); sen_provision N/K/E;
+-- fsm 'eligible' / 'not eligible'; gender M/F ('unknown' when missing).
+create or replace macro pm_breakdowns(ethnicity, ethnicity_group, focus_group, sen_provision, fsm, gender) as [
+    {'breakdown': 'all',             'breakdown_value': 'all'},
+    {'breakdown': 'ethnicity',       'breakdown_value': coalesce(ethnicity, 'unknown')},
+    {'breakdown': 'ethnicity_group', 'breakdown_value': ethnicity_group},
+    {'breakdown': 'focus_group',     'breakdown_value': focus_group},
+    {'breakdown': 'sen_provision',   'breakdown_value': coalesce(sen_provision, 'unknown')},
+    {'breakdown': 'fsm',             'breakdown_value': case when fsm then 'eligible'
+                                                             when not fsm then 'not eligible'
+                                                             else 'unknown' end},
+    {'breakdown': 'gender',          'breakdown_value': coalesce(gender, 'unknown')}
+];
+
+-- The academic year before a label: '2024/25' -> '2023/24'.
+create or replace macro pm_previous_academic_year(ay) as (
+    cast(cast(left(ay, 4) as integer) - 1 as varchar) || '/' || substr(ay, 3, 2)
+);

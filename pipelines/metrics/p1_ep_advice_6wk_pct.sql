@@ -8,55 +8,16 @@
 -- flag 'partial_period' on periods the return does not cover whole (ending
 -- after its latest date or starting before its earliest): the engine does
 -- not judge them.
-with extent as (  -- the dates the return covers
-    select
-        min(least(request_date, decision_date, ep_requested_date, ep_issued_date, plan_issued_date)) as data_from,
-        max(greatest(request_date, decision_date, ep_requested_date, ep_issued_date, plan_issued_date)) as data_until
-    from core.ehcp
-),
-advice as (
-    select
-        e.ep_issued_date as issued,
-        date_diff('day', e.ep_requested_date, e.ep_issued_date) <= 42 as within,
-        coalesce(e.ethnicity, 'unknown') as ethnicity,
-        coalesce(s.major_group, 'Unclassified') as ethnicity_group,
-        s.focus_group,
-        -- DuckDB 1.5 cannot bind a macro call inside a struct in a lateral
-        -- unnest, so the period labels are computed here
-        cast(year(e.ep_issued_date) as varchar) as cal_year,
-        make_date(year(e.ep_issued_date), 1, 1) as cal_start,
-        make_date(year(e.ep_issued_date), 12, 31) as cal_end,
-        pm_academic_year(e.ep_issued_date) as acad_year,
-        pm_academic_year_start(pm_academic_year(e.ep_issued_date)) as acad_start,
-        pm_academic_year_end(pm_academic_year(e.ep_issued_date)) as acad_end
-    from core.ehcp e
-    left join seed.ethnicity s on s.code = e.ethnicity
-    where e.ep_issued_date is not null
-      and e.ep_requested_date is not null
-),
-placed as (
-    select advice.*, p.period, p.period_type, p.period_start, p.period_end, b.breakdown, b.breakdown_value
-    from advice,
-    unnest([
-        {'period': cal_year, 'period_type': 'calendar_year',
-         'period_start': cal_start, 'period_end': cal_end},
-        {'period': acad_year, 'period_type': 'academic_year',
-         'period_start': acad_start, 'period_end': acad_end}
-    ]) as u(p),
-    unnest([
-        {'breakdown': 'all', 'breakdown_value': 'all'},
-        {'breakdown': 'ethnicity', 'breakdown_value': ethnicity},
-        {'breakdown': 'ethnicity_group', 'breakdown_value': ethnicity_group},
-        {'breakdown': 'focus_group', 'breakdown_value': focus_group}
-    ]) as v(b)
-    where b.breakdown_value is not null
-),
+-- Advice by period and breakdown: core.ehcp_periods (pipelines/core/050_ehcp_periods.sql).
+with
 counts as (
     select
-        period, period_type, period_start, period_end, breakdown, breakdown_value,
-        count(*) filter (where within) as k,
+        period, period_type, period_start, period_end, partial_period, breakdown, breakdown_value,
+        count(*) filter (where days <= 42) as k,
         count(*) as n
-    from placed
+    from core.ehcp_periods
+    where step = 'ep_advice'
+      and days is not null  -- the date the advice was requested is known
     group by all
 )
 select
@@ -73,6 +34,5 @@ select
     'percent' as unit,
     pm_wilson_lower(k, n) as ci_lower,
     pm_wilson_upper(k, n) as ci_upper,
-    case when period_end > (select data_until from extent)
-           or period_start < (select data_from from extent) then 'partial_period' end as flag
+    case when partial_period then 'partial_period' end as flag
 from counts

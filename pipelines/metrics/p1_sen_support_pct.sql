@@ -5,25 +5,17 @@
 -- Borough (all phases and each phase) by every breakdown except
 -- sen_provision (which would only restate the numerator), neighbourhood and
 -- school totals. Period: the January census date.
-with counts as (
-    select
-        period, period_type, period_start, period_end,
-        geography_level, geography_code, geography_name, phase, breakdown, breakdown_value,
-        count(*) filter (where sen_provision = 'K') as k,
-        count(*) as n
-    from core.pupil_breakdowns
-    where breakdown <> 'sen_provision'
-    group by all
-)
+-- Counts: core.sen_provision_counts (pipelines/core/030_sen_provision_counts.sql).
 select
     'value' as measure,
     period, period_type, period_start, period_end,
     geography_level, geography_code, geography_name, phase, breakdown, breakdown_value,
-    k as numerator,
-    n as denominator,
-    100.0 * k / n as value,
+    sen_support as numerator,
+    pupils as denominator,
+    100.0 * sen_support / pupils as value,
     'percent' as unit,
-    pm_wilson_lower(k, n) as ci_lower,
-    pm_wilson_upper(k, n) as ci_upper,
+    pm_wilson_lower(sen_support, pupils) as ci_lower,
+    pm_wilson_upper(sen_support, pupils) as ci_upper,
     null as flag
-from counts
+from core.sen_provision_counts
+where breakdown <> 'sen_provision'

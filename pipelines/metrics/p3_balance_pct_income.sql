@@ -10,27 +10,12 @@
 --     measure 'total' (percent): sum of balances / sum of incomes x 100.
 -- Phase: the register of the academic year in which the financial year ends,
 -- else the school's latest register row. No CI or small_group flag.
+-- Latest returns: core.latest_budget_returns (pipelines/core/060_latest_budget_returns.sql).
 with
-latest as (
-    select urn, financial_year, cumulative_balance, total_income
-    from core.budgets
-    qualify row_number() over (
-        partition by urn, financial_year
-        order by case return_period when 'outturn' then 5 when 'Q3' then 4 when 'Q2' then 3
-                                    when 'Q1' then 2 when 'budget' then 1 else 0 end desc
-    ) = 1
-),
 placed as (
-    select l.*, s.school_name, s.phase,
-           l.cumulative_balance * 100.0 / l.total_income as pct
-    from latest l
-    left join core.schools s on s.urn = l.urn
-    where l.total_income > 0 and l.cumulative_balance is not null
-    qualify row_number() over (
-        partition by l.urn, l.financial_year
-        order by (s.academic_year = replace(l.financial_year, '-', '/')) desc nulls last,
-                 s.academic_year desc nulls last
-    ) = 1
+    select *, cumulative_balance * 100.0 / total_income as pct
+    from core.latest_budget_returns
+    where total_income > 0 and cumulative_balance is not null
 ),
 out_rows as (
     select financial_year, 'value' as measure, 'school' as geography_level, cast(urn as varchar) as geography_code,

@@ -11,7 +11,7 @@
 -- school count discloses nothing about a person.
 with
 schools as (
-    select academic_year, urn, phase, neighbourhood, ofsted_grade
+    select academic_year, urn, school_name, phase, neighbourhood, ofsted_grade
     from core.schools
     where type <> 'independent'
       and coalesce(status, 'open') <> 'closed'
@@ -21,12 +21,9 @@ grouped as (
     select s.academic_year, g.geography_level, g.geography_code, g.geography_name, g.phase,
            count(*) filter (where s.ofsted_grade in (1, 2)) as good,
            count(*) as judged
-    from schools s, unnest([
-        {'geography_level': 'borough', 'geography_code': 'E09000012', 'geography_name': 'Hackney', 'phase': 'all'},
-        {'geography_level': 'borough', 'geography_code': 'E09000012', 'geography_name': 'Hackney', 'phase': s.phase},
-        {'geography_level': 'neighbourhood', 'geography_code': s.neighbourhood, 'geography_name': s.neighbourhood, 'phase': 'all'}
-    ]) as v(g)
+    from schools s, unnest(pm_geographies(s.urn, s.school_name, s.phase, s.neighbourhood)) as v(g)
     where g.geography_code is not null and g.phase is not null
+      and (g.geography_level = 'borough' or (g.geography_level = 'neighbourhood' and g.phase = 'all'))
     group by all
 )
 select

@@ -25,8 +25,7 @@ previous_roll as (
 pupils as (
     select
         j.*,
-        cast(cast(left(j.academic_year, 4) as integer) - 1 as varchar)
-            || '/' || substr(j.academic_year, 3, 2) as previous_year,
+        pm_previous_academic_year(j.academic_year) as previous_year,
         max(j.census_date) over (partition by j.academic_year) as period_date
     from core.january_census j
     where coalesce(j.ncy, '') not in ('N1', 'N2', 'R', '7', '12')
@@ -47,13 +46,7 @@ grouped as (
     select f.period_date, g.geography_level, g.geography_code, g.geography_name, g.phase,
            count(*) filter (where f.is_new) as new_pupils,
            count(*) as pupils
-    from flagged f, unnest([
-        {'geography_level': 'borough', 'geography_code': 'E09000012', 'geography_name': 'Hackney', 'phase': 'all'},
-        {'geography_level': 'borough', 'geography_code': 'E09000012', 'geography_name': 'Hackney', 'phase': f.school_phase},
-        {'geography_level': 'neighbourhood', 'geography_code': f.neighbourhood, 'geography_name': f.neighbourhood, 'phase': 'all'},
-        {'geography_level': 'neighbourhood', 'geography_code': f.neighbourhood, 'geography_name': f.neighbourhood, 'phase': f.school_phase},
-        {'geography_level': 'school', 'geography_code': cast(f.urn as varchar), 'geography_name': f.school_name, 'phase': f.school_phase}
-    ]) as v(g)
+    from flagged f, unnest(pm_geographies(f.urn, f.school_name, f.school_phase, f.neighbourhood)) as v(g)
     where g.geography_code is not null and g.phase is not null
     group by all
 )

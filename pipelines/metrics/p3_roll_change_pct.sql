@@ -25,8 +25,7 @@ compared as (
     select cur.*, prev.pupils as prev_pupils
     from headcounts cur
     join headcounts prev
-      on prev.academic_year = cast(cast(left(cur.academic_year, 4) as integer) - 1 as varchar)
-                              || '/' || substr(cur.academic_year, 3, 2)
+      on prev.academic_year = pm_previous_academic_year(cur.academic_year)
      and prev.geography_level = cur.geography_level
      and prev.geography_code = cur.geography_code
      and prev.phase = cur.phase

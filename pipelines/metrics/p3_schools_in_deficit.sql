@@ -14,36 +14,16 @@
 -- latest register row.
 -- Rows: borough (all phases and each phase), neighbourhood (all phases).
 -- No CI or small_group flag (every maintained school; not personal data).
+-- Latest returns: core.latest_budget_returns (pipelines/core/060_latest_budget_returns.sql).
 with
-latest as (
-    select urn, financial_year, return_period, cumulative_balance
-    from core.budgets
-    qualify row_number() over (
-        partition by urn, financial_year
-        order by case return_period when 'outturn' then 5 when 'Q3' then 4 when 'Q2' then 3
-                                    when 'Q1' then 2 when 'budget' then 1 else 0 end desc
-    ) = 1
-),
-placed as (
-    select l.*, s.phase, s.neighbourhood
-    from latest l
-    left join core.schools s on s.urn = l.urn
-    qualify row_number() over (
-        partition by l.urn, l.financial_year
-        order by (s.academic_year = replace(l.financial_year, '-', '/')) desc nulls last,
-                 s.academic_year desc nulls last
-    ) = 1
-),
 grouped as (
-    select p.financial_year, g.geography_level, g.geography_code, g.geography_name, g.phase,
-           count(*) filter (where p.cumulative_balance < 0) as in_deficit,
+    select r.financial_year, g.geography_level, g.geography_code, g.geography_name, g.phase,
+           count(*) filter (where r.cumulative_balance < 0) as in_deficit,
            count(*) as schools
-    from placed p, unnest([
-        {'geography_level': 'borough', 'geography_code': 'E09000012', 'geography_name': 'Hackney', 'phase': 'all'},
-        {'geography_level': 'borough', 'geography_code': 'E09000012', 'geography_name': 'Hackney', 'phase': p.phase},
-        {'geography_level': 'neighbourhood', 'geography_code': p.neighbourhood, 'geography_name': p.neighbourhood, 'phase': 'all'}
-    ]) as v(g)
+    from core.latest_budget_returns r,
+         unnest(pm_geographies(r.urn, r.school_name, r.phase, r.neighbourhood)) as v(g)
     where g.geography_code is not null and g.phase is not null
+      and (g.geography_level = 'borough' or (g.geography_level = 'neighbourhood' and g.phase = 'all'))
     group by all
 )
 select

@@ -7,27 +7,14 @@
 -- Rows: borough (all phases and each phase; phase from the register of the
 -- academic year in which the financial year ends, else the school's latest
 -- register row). No CI or small_group flag.
+-- Schools and their SFVS answer: core.latest_budget_returns
+-- (pipelines/core/060_latest_budget_returns.sql).
 with
-schools as (
-    select urn, financial_year, bool_or(coalesce(sfvs_submitted, false)) as submitted
-    from core.budgets
-    group by urn, financial_year
-),
-placed as (
-    select sc.*, s.phase
-    from schools sc
-    left join core.schools s on s.urn = sc.urn
-    qualify row_number() over (
-        partition by sc.urn, sc.financial_year
-        order by (s.academic_year = replace(sc.financial_year, '-', '/')) desc nulls last,
-                 s.academic_year desc nulls last
-    ) = 1
-),
 grouped as (
-    select p.financial_year, g.phase,
-           count(*) filter (where p.submitted) as submitted,
+    select r.financial_year, g.phase,
+           count(*) filter (where r.sfvs_in_year) as submitted,
            count(*) as schools
-    from placed p, unnest(['all', p.phase]) as g(phase)
+    from core.latest_budget_returns r, unnest(['all', r.phase]) as g(phase)
     where g.phase is not null
     group by all
 )

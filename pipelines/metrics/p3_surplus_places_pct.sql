@@ -41,13 +41,7 @@ grouped as (
     select s.academic_year, g.geography_level, g.geography_code, g.geography_name, g.phase,
            sum(case when g.geography_level = 'school' then s.surplus else greatest(s.surplus, 0) end) as places,
            sum(s.net_capacity) as capacity
-    from schools s, unnest([
-        {'geography_level': 'borough', 'geography_code': 'E09000012', 'geography_name': 'Hackney', 'phase': 'all'},
-        {'geography_level': 'borough', 'geography_code': 'E09000012', 'geography_name': 'Hackney', 'phase': s.phase},
-        {'geography_level': 'neighbourhood', 'geography_code': s.neighbourhood, 'geography_name': s.neighbourhood, 'phase': 'all'},
-        {'geography_level': 'neighbourhood', 'geography_code': s.neighbourhood, 'geography_name': s.neighbourhood, 'phase': s.phase},
-        {'geography_level': 'school', 'geography_code': cast(s.urn as varchar), 'geography_name': s.school_name, 'phase': s.phase}
-    ]) as v(g)
+    from schools s, unnest(pm_geographies(s.urn, s.school_name, s.phase, s.neighbourhood)) as v(g)
     where g.geography_code is not null and g.phase is not null
     group by all
 )

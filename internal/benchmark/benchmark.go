@@ -44,7 +44,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 )
 
@@ -62,7 +61,7 @@ const (
 	HackneyCode     = "E09000012"
 )
 
-// LAIT's area numbers for the comparators (see areas.csv).
+// LAIT's area numbers for the comparators (see seeds/la_codes.csv).
 const (
 	englandLANumber     = 970
 	londonLANumber      = 986
@@ -148,31 +147,23 @@ func (r *Result) add(o Result) {
 //go:embed schema.sql
 var schemaSQL string
 
-//go:embed areas.csv
-var areasCSV string
-
 // applySchema creates the benchmark tables and macros and refills
 // benchmark.areas (idempotent). [Load] and [Compare] call it first.
 func applySchema(ctx context.Context, q execer) error {
 	if _, err := q.ExecContext(ctx, schemaSQL); err != nil {
 		return fmt.Errorf("apply benchmark schema: %w", err)
 	}
-	r := csv.NewReader(strings.NewReader(areasCSV))
-	recs, err := r.ReadAll()
+	areas, err := readAreas()
 	if err != nil {
-		return fmt.Errorf("embedded areas.csv: %w", err)
+		return err
 	}
 	var (
 		ph   []string
 		args []any
 	)
-	for _, rec := range recs[1:] {
-		n, err := strconv.Atoi(rec[1])
-		if err != nil {
-			return fmt.Errorf("embedded areas.csv: la_number %q: %w", rec[1], err)
-		}
+	for _, a := range areas {
 		ph = append(ph, "(?, ?, ?, ?)")
-		args = append(args, rec[0], n, rec[2], rec[3])
+		args = append(args, a.level, a.number, a.code, a.name)
 	}
 	// Placeholders only: the values travel as parameters.
 	if _, err := q.ExecContext(ctx, "insert into benchmark.areas values "+strings.Join(ph, ", "), args...); err != nil {

@@ -9,13 +9,14 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"planmetrics/seeds"
 )
 
 // Synthetic benchmark files, so that a machine without DfE's files still
-// shows comparisons. The areas are real (names and codes from areas.csv);
+// shows comparisons. The areas are real (names and codes from seeds/la_codes.csv);
 // every figure is made up, plausible in size and trend, and the files agree
 // with each other where they overlap: the LAIT 20-week percentages are the
 // EES timeliness file's, the statistical neighbours are among the LAs in the
@@ -53,9 +54,13 @@ func WriteSynthetic(dir string, seed int64) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("synthetic benchmarks: %w", err)
 	}
-	areas, err := readAreas()
+	list, err := readAreas()
 	if err != nil {
 		return nil, err
+	}
+	areas := make(map[int]area, len(list))
+	for _, a := range list {
+		areas[a.number] = a
 	}
 	g := &synth{rng: rand.New(rand.NewPCG(uint64(seed), 0x6265_6e63_686d)), areas: areas}
 	g.offsets()
@@ -81,20 +86,30 @@ func WriteSynthetic(dir string, seed int64) ([]string, error) {
 
 type area struct {
 	level, code, name string
+	number            int
 }
 
-func readAreas() (map[int]area, error) {
-	recs, err := csv.NewReader(strings.NewReader(areasCSV)).ReadAll()
+// readAreas reads the LA and area code list, seeds/la_codes.csv.
+func readAreas() ([]area, error) {
+	f, err := seeds.FS.Open("la_codes.csv")
 	if err != nil {
-		return nil, fmt.Errorf("embedded areas.csv: %w", err)
+		return nil, err
 	}
-	out := map[int]area{}
-	for _, r := range recs[1:] {
-		n, err := strconv.Atoi(r[1])
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comment = '#'
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil || len(recs) < 2 {
+		return nil, fmt.Errorf("seeds/la_codes.csv: %v", err)
+	}
+	out := make([]area, 0, len(recs)-1)
+	for _, rec := range recs[1:] {
+		n, err := strconv.Atoi(rec[1])
 		if err != nil {
-			return nil, fmt.Errorf("embedded areas.csv: %w", err)
+			return nil, fmt.Errorf("seeds/la_codes.csv: la_number %q: %w", rec[1], err)
 		}
-		out[n] = area{r[0], r[2], r[3]}
+		out = append(out, area{level: rec[0], number: n, code: rec[2], name: rec[3]})
 	}
 	return out, nil
 }

@@ -587,11 +587,11 @@ func TestSeeds(t *testing.T) {
 	}
 	t.Run("loads", func(t *testing.T) {
 		db, run := newWarehouse(t)
-		opts := seedDir(t, run, "la_codes.csv", "\uFEFF# notes about the file\nLA_Code,name\n204,Hackney\n202,\n")
+		opts := seedDir(t, run, "test_codes.csv", "\uFEFF# notes about the file\nLA_Code,name\n204,Hackney\n202,\n")
 		mustBuild(t, db, opts)
 		var n, blank int
-		if err := db.QueryRow(`select count(*), count(*) filter (where name is null) from seed.la_codes where la_code in ('204', '202')`).Scan(&n, &blank); err != nil || n != 2 || blank != 1 {
-			t.Errorf("seed.la_codes: %d rows, %d blank names (%v); want 2, 1", n, blank, err)
+		if err := db.QueryRow(`select count(*), count(*) filter (where name is null) from seed.test_codes where la_code in ('204', '202')`).Scan(&n, &blank); err != nil || n != 2 || blank != 1 {
+			t.Errorf("seed.test_codes: %d rows, %d blank names (%v); want 2, 1", n, blank, err)
 		}
 	})
 	t.Run("bad name", func(t *testing.T) {

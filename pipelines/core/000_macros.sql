@@ -107,3 +107,13 @@ create or replace macro pm_breakdowns(ethnicity, ethnicity_group, focus_group, s
 create or replace macro pm_previous_academic_year(ay) as (
     cast(cast(left(ay, 4) as integer) - 1 as varchar) || '/' || substr(ay, 3, 2)
 );
+
+-- pm_home_la(code): whether an LA code, as an LA number (204) or an ONS code
+-- (E09000012), is the home borough marked in seeds/la_codes.csv. Placements
+-- with any other code are out of borough.
+create or replace macro pm_home_la(code) as
+    upper(trim(code)) in (
+        select la_number from seed.la_codes where home = 'Y'
+        union all
+        select upper(area_code) from seed.la_codes where home = 'Y'
+    );

@@ -37,7 +37,7 @@ plans as (
         e.placement_type,
         e.placement_type in ('maintained special', 'independent special')
             and nullif(trim(e.placement_la), '') is not null
-            and upper(trim(e.placement_la)) not in ('204', 'E09000012') as oob,
+            and not pm_home_la(e.placement_la) as oob,
         coalesce(s.major_group, 'Unclassified') as ethnicity_group,
         s.focus_group
     from core.ehcp e

@@ -57,7 +57,7 @@ out_of_borough as (
     from latest_plans l
     where l.placement_type in ('maintained special', 'independent special', 'alternative provision')
       and nullif(trim(l.placement_la), '') is not null
-      and upper(trim(l.placement_la)) not in ('204', 'E09000012')
+      and not pm_home_la(l.placement_la)
       and not exists (
           select 1 from on_roll r where r.academic_year = l.academic_year and r.upn = l.upn
       )

@@ -94,3 +94,33 @@ func TestRejectedInputExitsThree(t *testing.T) {
 		t.Errorf("bad flag: exit %d %s", code, errs)
 	}
 }
+
+// TestReturnSpecOverride: the data team adds a return type with a YAML file
+// in pipelines_dir, no rebuild; the embedded returns still load.
+func TestReturnSpecOverride(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "override/returns/attendance.yaml"), `name: attendance
+description: Sessions possible and missed per pupil.
+file_prefixes: [attendance]
+columns:
+  - {name: urn, type: int}
+  - {name: upn, type: upn}
+  - {name: sessions_possible, type: int, min: 0}
+  - {name: sessions_missed, type: int, min: 0}
+unique: [urn, upn]
+supersede: [urn]
+`)
+	writeFile(t, filepath.Join(dir, "planmetrics.yaml"), "pipelines_dir: override\n")
+	writeFile(t, filepath.Join(dir, "attendance_autumn.csv"),
+		"URN,UPN,Sessions Possible,Sessions Missed\n100001,A12345678901B,120,6\n100001,A12345678901C,120,-1\n")
+	writeFile(t, filepath.Join(dir, "dsg_2024-25.csv"),
+		"financial_year,block,allocation,expenditure,cumulative_balance\n2024-25,schools,100,90,10\n")
+	code, out, errs := cli(t, dir, "ingest", "attendance_autumn.csv", "dsg_2024-25.csv")
+	if code != ExitRejected || !strings.Contains(out, "attendance") {
+		t.Fatalf("exit %d (want 3: one bad row)\n%s\n%s", code, out, errs)
+	}
+	code, out, _ = cli(t, dir, "sql", "--format", "csv", "select (select count(*) from raw.attendance), (select count(*) from meta.rejects where rule = 'range'), (select count(*) from raw.dsg)")
+	if code != ExitOK || !strings.Contains(out, "\n1,1,1\n") {
+		t.Errorf("counts: exit %d\n%s", code, out)
+	}
+}

@@ -2,11 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"planmetrics/internal/warehouse"
 )
 
 // cli runs planmetrics in dir (as a user would, from the project folder) and
@@ -122,5 +125,32 @@ supersede: [urn]
 	code, out, _ = cli(t, dir, "sql", "--format", "csv", "select (select count(*) from raw.attendance), (select count(*) from meta.rejects where rule = 'range'), (select count(*) from raw.dsg)")
 	if code != ExitOK || !strings.Contains(out, "\n1,1,1\n") {
 		t.Errorf("counts: exit %d\n%s", code, out)
+	}
+}
+
+func TestWriteRowsFormatsDuckDBTypes(t *testing.T) {
+	db, err := warehouse.OpenScratch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	q := `select 1.5::decimal(10,2) as d, date '2025-01-16' as day, '3a7d2f4e-1c2b-4d5e-8f90-123456789abc'::uuid as u, null as n, 'a,b' as s`
+	for format, want := range map[string]string{
+		"csv":   "d,day,u,n,s\n1.5,2025-01-16,3a7d2f4e-1c2b-4d5e-8f90-123456789abc,,\"a,b\"\n",
+		"json":  `"d": 1.5`,
+		"table": "(1 rows)",
+	} {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := writeRows(&b, rows, format); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s output:\n%s\nlacks %q", format, b.String(), want)
+		}
 	}
 }

@@ -34,8 +34,8 @@ func newExportCmd(app *App) *cobra.Command {
 		Short: "Write the priority workbooks (xlsx) or analyst files (csv, parquet, ees)",
 		Long: `Export reads the published warehouse (read-only) and writes:
   xlsx     priority-1.xlsx ... priority-5.xlsx, one workbook per priority
-  csv      metric_values.csv and metrics.csv
-  parquet  metric_values.parquet and metrics.parquet (types kept)
+  csv      metric_values.csv, metrics.csv and benchmarks.csv
+  parquet  metric_values.parquet, metrics.parquet and benchmarks.parquet (types kept)
   ees      tidy data and metadata CSV in the Explore Education Statistics standard
 Small numbers are suppressed (shown as c) below export.suppress_below
 (default 5); --no-suppress writes an internal copy that says so.`,

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/duckdb/duckdb-go/v2"
 	"github.com/spf13/cobra"
 
 	"planmetrics/internal/warehouse"
@@ -65,6 +66,14 @@ func writeRows(w io.Writer, rows *sql.Rows, format string) error {
 	if err != nil {
 		return err
 	}
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return err
+	}
+	isUUID := make([]bool, len(types))
+	for i, ct := range types {
+		isUUID[i] = ct.DatabaseTypeName() == "UUID"
+	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
@@ -89,6 +98,12 @@ func writeRows(w io.Writer, rows *sql.Rows, format string) error {
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
+		}
+		for i, v := range vals {
+			if b, ok := v.([]byte); ok && isUUID[i] && len(b) == 16 {
+				u := duckdb.UUID(b)
+				vals[i] = u.String()
+			}
 		}
 		n++
 		switch format {
@@ -143,6 +158,10 @@ func text(v any) string {
 		return x.Format(time.RFC3339)
 	case []byte:
 		return string(x)
+	case duckdb.Decimal:
+		return x.String()
+	case duckdb.Interval:
+		return fmt.Sprintf("%d months %d days %d microseconds", x.Months, x.Days, x.Micros)
 	case float64:
 		return fmt.Sprintf("%.6g", x)
 	default:
@@ -152,8 +171,10 @@ func text(v any) string {
 
 func jsonValue(v any) any {
 	switch x := v.(type) {
-	case time.Time, []byte:
+	case time.Time, []byte, duckdb.Interval:
 		return text(x)
+	case duckdb.Decimal:
+		return x.Float64()
 	default:
 		return v
 	}

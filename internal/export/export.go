@@ -3,9 +3,10 @@
 // (Summary, one sheet per metric, Definitions, Notes, About), and CSV, Parquet
 // and Explore Education Statistics (EES) files for analysts.
 //
-// Every export carries aggregates only (it reads indicators.metric_values and
-// the catalogue, never raw.*) and applies small-number suppression ([Suppress])
-// unless the caller asks for an unsuppressed internal copy. Files are written
+// Every export carries aggregates only (it reads indicators.metric_values,
+// indicators.benchmarks and the catalogue, never raw.*) and applies
+// small-number suppression ([Suppress]) unless the caller asks for an
+// unsuppressed internal copy. Files are written
 // to a temporary file beside the target and renamed into place, owner-only.
 //
 // The flow is: [LoadPriority] reads one priority into plain structs,
@@ -53,8 +54,8 @@ type Format string
 // The export formats.
 const (
 	FormatXLSX    Format = "xlsx"    // one workbook per priority
-	FormatCSV     Format = "csv"     // metric_values and metrics as CSV
-	FormatParquet Format = "parquet" // metric_values and metrics as Parquet, types kept
+	FormatCSV     Format = "csv"     // metric_values, metrics and benchmarks as CSV
+	FormatParquet Format = "parquet" // metric_values, metrics and benchmarks as Parquet, types kept
 	FormatEES     Format = "ees"     // tidy data + metadata CSV, EES standard
 )
 
@@ -239,8 +240,11 @@ type Priority struct {
 	Info
 	Metrics []Metric
 	Values  []Value
-	Run     sql.Null[Run]
-	Loads   []Load
+	// Benchmarks are the metrics' published comparisons
+	// (indicators.benchmarks); none when the warehouse has no such table.
+	Benchmarks []Benchmark
+	Run        sql.Null[Run]
+	Loads      []Load
 
 	// Set by [Priority.Suppress].
 	Threshold int
@@ -248,10 +252,13 @@ type Priority struct {
 }
 
 // Suppress applies small-number suppression to p's values with threshold
-// (0 = none) and records the threshold and counts for the About sheet.
+// (0 = none) and records the threshold and counts for the About sheet. A
+// benchmark's computed Hackney figure is hidden where the value it comes
+// from is (published figures are public and never hidden).
 func (p *Priority) Suppress(threshold int) {
 	p.Threshold = threshold
 	p.Stats = Suppress(p.Values, threshold)
+	suppressBenchmarks(p.Benchmarks, p.Values, threshold)
 }
 
 // LoadPriority reads priority n (0 = every priority) from the warehouse into
@@ -267,6 +274,9 @@ func LoadPriority(ctx context.Context, db *sql.DB, n int) (*Priority, error) {
 		return nil, err
 	}
 	if p.Values, err = loadValues(ctx, db, n); err != nil {
+		return nil, err
+	}
+	if p.Benchmarks, err = loadBenchmarks(ctx, db, n); err != nil {
 		return nil, err
 	}
 	if p.Run, err = loadRun(ctx, db, n); err != nil {

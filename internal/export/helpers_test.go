@@ -6,14 +6,17 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
+	"planmetrics/internal/benchmark"
 	"planmetrics/internal/warehouse"
 )
 
 // newWarehouse builds a real DuckDB warehouse file in t.TempDir() with the
-// warehouse schema and the hand-made fixture, and returns its path.
+// warehouse schema, the benchmark tables as benchmark.Compare creates them
+// (from an empty mapping), and the hand-made fixture, and returns its path.
 func newWarehouse(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
@@ -22,7 +25,8 @@ func newWarehouse(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, file := range []string{"../warehouse/schema.sql", "testdata/fixture.sql"} {
+	exec := func(file string) {
+		t.Helper()
 		b, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
@@ -31,7 +35,41 @@ func newWarehouse(t *testing.T) string {
 			t.Fatalf("%s: %v", file, err)
 		}
 	}
+	exec("../warehouse/schema.sql")
+	// The real indicators.benchmarks, so the fixture's rows fit the table
+	// the build writes.
+	seeds := fstest.MapFS{benchmark.MapFile: {Data: []byte("metric_id,measure,phase,source,indicator,filters,period_type,better,rank_order,scale,notes\n")}}
+	if _, err := benchmark.Compare(context.Background(), db, seeds); err != nil {
+		t.Fatalf("create the benchmark tables: %v", err)
+	}
+	exec("testdata/fixture.sql")
 	return path
+}
+
+// openBareWarehouse opens, read-only, a warehouse with the schema only, as
+// one built before the benchmark tables existed.
+func openBareWarehouse(t *testing.T) *sql.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "bare.duckdb")
+	w, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("../warehouse/schema.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.Exec(string(b))
+	w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := warehouse.OpenReadOnly(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 // openWarehouse opens the fixture read-only, as the export command does.

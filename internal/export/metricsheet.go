@@ -9,15 +9,15 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// column is one column a data table may have.
-type column struct {
+// column is one column a data table of rows of type T may have.
+type column[T any] struct {
 	header string
-	keep   func(vs []*Value) bool // nil: always kept
-	cell   func(v *Value) cell
+	keep   func(vs []T) bool // nil: always kept
+	cell   func(v T) cell
 }
 
 // columns keeps the columns that have something to show and renders rows.
-func columns(cols []column, vs []*Value) (headers []string, rows [][]cell, kept []column) {
+func columns[T any](cols []column[T], vs []T) (headers []string, rows [][]cell, kept []column[T]) {
 	for _, c := range cols {
 		if c.keep == nil || c.keep(vs) {
 			kept = append(kept, c)
@@ -34,13 +34,13 @@ func columns(cols []column, vs []*Value) (headers []string, rows [][]cell, kept 
 	return headers, rows, kept
 }
 
-func anyValid(get func(v *Value) bool) func(vs []*Value) bool {
-	return func(vs []*Value) bool { return slices.ContainsFunc(vs, get) }
+func anyValid[T any](get func(v T) bool) func(vs []T) bool {
+	return func(vs []T) bool { return slices.ContainsFunc(vs, get) }
 }
 
-func distinct(get func(v *Value) string) func(vs []*Value) bool {
-	return func(vs []*Value) bool {
-		return slices.ContainsFunc(vs, func(v *Value) bool { return get(v) != get(vs[0]) })
+func distinct[T any](get func(v T) string) func(vs []T) bool {
+	return func(vs []T) bool {
+		return slices.ContainsFunc(vs, func(v T) bool { return get(v) != get(vs[0]) })
 	}
 }
 
@@ -68,9 +68,9 @@ func valueHeader(vs []*Value) string {
 
 // figureColumns are the value columns shared by the time series and the
 // breakdown tables.
-func (wb *workbook) figureColumns(vs []*Value, previous bool) []column {
+func (wb *workbook) figureColumns(vs []*Value, previous bool) []column[*Value] {
 	hidden := func(v *Value) bool { return v.Suppressed != NotSuppressed }
-	cols := []column{
+	cols := []column[*Value]{
 		{header: valueHeader(vs), cell: func(v *Value) cell {
 			return wb.figure(v.Value, hidden(v), unitFormat(v.Unit), v.Unit)
 		}},
@@ -91,14 +91,14 @@ func (wb *workbook) figureColumns(vs []*Value, previous bool) []column {
 		}},
 	}
 	if previous {
-		cols = append(cols, column{header: "Previous period value",
+		cols = append(cols, column[*Value]{header: "Previous period value",
 			keep: anyValid(func(v *Value) bool { return v.PreviousValue.Valid }),
 			cell: func(v *Value) cell { return wb.figure(v.PreviousValue, v.HidePrevious(), unitFormat(v.Unit), v.Unit) }})
 	}
 	cols = append(cols,
-		column{header: "Change on previous period", keep: anyValid(func(v *Value) bool { return v.Change.Valid }),
+		column[*Value]{header: "Change on previous period", keep: anyValid(func(v *Value) bool { return v.Change.Valid }),
 			cell: func(v *Value) cell { return wb.figure(v.Change, v.HidePrevious(), changeFormat(v.Unit), v.Unit) }},
-		column{header: "Flag", keep: anyValid(func(v *Value) bool { return v.Flag != "" }),
+		column[*Value]{header: "Flag", keep: anyValid(func(v *Value) bool { return v.Flag != "" }),
 			cell: func(v *Value) cell { return textCell(strings.ReplaceAll(v.Flag, "_", " ")) }},
 	)
 	return cols
@@ -115,7 +115,8 @@ func noData(vals []*Value) bool {
 }
 
 // metricSheet writes one metric's sheet: title, the borough time series as
-// a table with a line chart, then the breakdowns of the latest period.
+// a table with a line chart, the comparison with published data when there
+// is one, then the breakdowns of the latest period.
 //
 // The time series holds the borough rows of all phases of the metric's
 // headline breakdown: the total, or for a metric such as a risk ratio one
@@ -133,12 +134,21 @@ func (wb *workbook) metricSheet(name string, m Metric, vals []*Value) metricShee
 		info += " Source returns: " + m.Sources + "."
 	}
 	s.line(2, info+" Definition and plan wording: Definitions sheet. c = suppressed (see Notes).", 0)
+	// A measure's unit, for the comparison with published data.
+	unitOf := func(measure string) string {
+		if i := slices.IndexFunc(vals, func(v *Value) bool { return v.Measure == measure && v.Unit != "" }); i >= 0 {
+			return vals[i].Unit
+		}
+		return unit
+	}
 	if noData(vals) {
 		s.line(4, "No data: the return this metric needs has not been loaded, or the metric has not been computed yet.", 0)
 		ms.headlines = []headline{{noTrend: "no data"}}
 		if len(vals) > 0 {
 			ms.headlines[0].v = vals[0]
 		}
+		// Published figures are worth showing without our own.
+		_, ms.ranked = wb.comparison(s, 6, false, m, wb.bench[m.ID], unitOf)
 		s.finish(0, nil)
 		return ms
 	}
@@ -200,15 +210,15 @@ func (wb *workbook) metricSheet(name string, m Metric, vals []*Value) metricShee
 			heading += ", by " + lowerFirst(breakdownLabel(hb))
 		}
 		s.line(row, heading, wb.headingStyle())
-		cols := []column{
+		cols := []column[*Value]{
 			{header: "Period", cell: func(v *Value) cell { return textCell(v.Period) }},
 			{header: "Period type", keep: distinct(func(v *Value) string { return v.PeriodType }),
 				cell: func(v *Value) cell { return textCell(periodTypeLabel(v.PeriodType)) }},
 		}
 		if hb != all {
-			cols = append(cols, column{header: breakdownLabel(hb), cell: func(v *Value) cell { return textCell(v.BreakdownValue) }})
+			cols = append(cols, column[*Value]{header: breakdownLabel(hb), cell: func(v *Value) cell { return textCell(v.BreakdownValue) }})
 		}
-		cols = append(cols, column{header: "Measure", keep: distinct(func(v *Value) string { return v.Measure }),
+		cols = append(cols, column[*Value]{header: "Measure", keep: distinct(func(v *Value) string { return v.Measure }),
 			cell: func(v *Value) cell { return textCell(measureLabel(v.Measure)) }})
 		cols = append(cols, wb.figureColumns(series, false)...)
 		headers, rows, kept := columns(cols, series)
@@ -224,6 +234,8 @@ func (wb *workbook) metricSheet(name string, m Metric, vals []*Value) metricShee
 			row += chartRows + 1
 		}
 	}
+	// Printing: after a time series the comparison starts a page.
+	row, ms.ranked = wb.comparison(s, row, row > 4, m, wb.bench[m.ID], unitOf)
 	wb.breakdowns(s, row, filter(vals, func(v *Value) bool { return !inSeries(v) }), latestHeadline)
 	s.finish(2, nil)
 	return ms
@@ -296,9 +308,9 @@ const maxChartSeries = 8
 // series table, and records each group's range for the Summary sparklines.
 // Excel draws a suppressed point ("c") as zero, so a series with any
 // suppressed point is left out. It reports whether a chart was added.
-func (wb *workbook) chart(ms *metricSheet, s *sheetWriter, header int, kept []column, series []*Value, hm string, latestHeadline *Value) bool {
-	valueCol := slices.IndexFunc(kept, func(c column) bool { return strings.HasPrefix(c.header, "Value") }) + 1
-	targetCol := slices.IndexFunc(kept, func(c column) bool { return c.header == "Target" }) + 1
+func (wb *workbook) chart(ms *metricSheet, s *sheetWriter, header int, kept []column[*Value], series []*Value, hm string, latestHeadline *Value) bool {
+	valueCol := slices.IndexFunc(kept, func(c column[*Value]) bool { return strings.HasPrefix(c.header, "Value") }) + 1
+	targetCol := slices.IndexFunc(kept, func(c column[*Value]) bool { return c.header == "Target" }) + 1
 	type span struct{ first, last int }
 	spans := map[string]*span{}
 	for i, v := range series {
@@ -356,7 +368,7 @@ func (wb *workbook) chart(ms *metricSheet, s *sheetWriter, header int, kept []co
 		// group's label in the table or the value column's header.
 		name := cellRef(sheet, valueCol, header)
 		if h.group != all {
-			groupCol := 1 + slices.IndexFunc(kept, func(c column) bool { return c.header == breakdownLabel(latestHeadline.Breakdown) })
+			groupCol := 1 + slices.IndexFunc(kept, func(c column[*Value]) bool { return c.header == breakdownLabel(latestHeadline.Breakdown) })
 			name = cellRef(sheet, groupCol, r1)
 		}
 		chart.Series = append(chart.Series, excelize.ChartSeries{
@@ -446,20 +458,20 @@ func (wb *workbook) breakdowns(s *sheetWriter, row int, vals []*Value, headline 
 		})
 		title, codeHeader, nameHeader := breakdownTitle(k.level, k.breakdown)
 		s.line(row, fmt.Sprintf("%s, %s", title, period), wb.headingStyle())
-		cols := []column{
+		cols := []column[*Value]{
 			{header: "Phase", keep: anyValid(func(v *Value) bool { return v.Phase != all }),
 				cell: func(v *Value) cell { return textCell(v.Phase) }},
 		}
 		if k.level != "borough" {
 			cols = append(cols,
-				column{header: codeHeader, cell: func(v *Value) cell { return textCell(v.GeographyCode) }},
-				column{header: nameHeader, cell: func(v *Value) cell { return textCell(v.GeographyName) }})
+				column[*Value]{header: codeHeader, cell: func(v *Value) cell { return textCell(v.GeographyCode) }},
+				column[*Value]{header: nameHeader, cell: func(v *Value) cell { return textCell(v.GeographyName) }})
 		}
 		if k.breakdown != all {
-			cols = append(cols, column{header: breakdownLabel(k.breakdown),
+			cols = append(cols, column[*Value]{header: breakdownLabel(k.breakdown),
 				cell: func(v *Value) cell { return textCell(groupLabel(v.Breakdown, v.BreakdownValue)) }})
 		}
-		cols = append(cols, column{header: "Measure", keep: distinct(func(v *Value) string { return v.Measure }),
+		cols = append(cols, column[*Value]{header: "Measure", keep: distinct(func(v *Value) string { return v.Measure }),
 			cell: func(v *Value) cell { return textCell(measureLabel(v.Measure)) }})
 		cols = append(cols, wb.figureColumns(vs, true)...)
 		headers, rows, _ := columns(cols, vs)

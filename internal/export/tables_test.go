@@ -60,7 +60,7 @@ func TestTablesCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{filepath.Join(out, "metric_values.csv"), filepath.Join(out, "metrics.csv")}
+	want := []string{filepath.Join(out, "metric_values.csv"), filepath.Join(out, "metrics.csv"), filepath.Join(out, "benchmarks.csv")}
 	if diff := cmp.Diff(want, paths); diff != "" {
 		t.Fatalf("paths (-want +got):\n%s", diff)
 	}
@@ -117,7 +117,8 @@ func TestTablesParquet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{filepath.Join(out, "metric_values-priority-1.parquet"), filepath.Join(out, "metrics-priority-1.parquet")}
+	want := []string{filepath.Join(out, "metric_values-priority-1.parquet"), filepath.Join(out, "metrics-priority-1.parquet"),
+		filepath.Join(out, "benchmarks-priority-1.parquet")}
 	if diff := cmp.Diff(want, paths); diff != "" {
 		t.Fatalf("paths (-want +got):\n%s", diff)
 	}
@@ -268,4 +269,125 @@ func TestEES(t *testing.T) {
 	if target["target"] != "z" {
 		t.Errorf("no target: %q, want z (not applicable)", target["target"])
 	}
+}
+
+// TestTablesBenchmarks: the analyst exports carry indicators.benchmarks as a
+// third table, Hackney's computed figure suppressed like its metric value.
+func TestTablesBenchmarks(t *testing.T) {
+	db := openWarehouse(t)
+	ctx := context.Background()
+
+	t.Run("csv", func(t *testing.T) {
+		out := t.TempDir()
+		paths, err := Tables(ctx, db, out, FormatCSV, Options{SuppressBelow: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(out, "benchmarks.csv")
+		if !slices.Contains(paths, path) {
+			t.Fatalf("paths %v lack %s", paths, path)
+		}
+		checkPrivate(t, path)
+		header, rows := readCSV(t, path)
+		if diff := cmp.Diff(benchmarkColumns, header); diff != "" {
+			t.Errorf("header (-want +got):\n%s", diff)
+		}
+		if n := queryFloat(t, db, `select count(*) from indicators.benchmarks`); len(rows) != int(n) {
+			t.Errorf("%d rows, want %v: every row, repeats across sources included", len(rows), n)
+		}
+		special := findRecord(t, rows, map[string]string{"metric_id": "p2_suspension_rate", "phase": "special"})
+		if special["hackney_computed"] != "c" || special["difference"] != "c" || special["hackney_computed_suppressed"] != "true" {
+			t.Errorf("suppressed computed figure: %v", special)
+		}
+		want := queryFloat(t, db, `select hackney_published from indicators.benchmarks where metric_id = 'p2_suspension_rate' and phase = 'special'`)
+		if got, _ := strconv.ParseFloat(special["hackney_published"], 64); got != want {
+			t.Errorf("published figure %q, want %v (public, never suppressed)", special["hackney_published"], want)
+		}
+		lait := findRecord(t, rows, map[string]string{"metric_id": "p1_ehcp_20wk_pct", "source": "lait", "period": "2024", "measure": "value"})
+		want = queryFloat(t, db, `select hackney_computed from indicators.benchmarks where metric_id = 'p1_ehcp_20wk_pct'
+			and source = 'lait' and period = '2024' and measure = 'value'`)
+		if got, _ := strconv.ParseFloat(lait["hackney_computed"], 64); got != want || lait["hackney_computed_suppressed"] != "false" {
+			t.Errorf("computed figure %q (suppressed %s), want %v", lait["hackney_computed"], lait["hackney_computed_suppressed"], want)
+		}
+		if lait["rank"] != "23" || lait["rank_of"] != "153" {
+			t.Errorf("rank %s of %s, want 23 of 153", lait["rank"], lait["rank_of"])
+		}
+		symbol := findRecord(t, rows, map[string]string{"metric_id": "p1_ehcp_20wk_pct", "measure": "incl_exceptions"})
+		if symbol["hackney_published"] != "" || symbol["hackney_symbol"] != "c" {
+			t.Errorf("published symbol: value %q, symbol %q; want empty and c", symbol["hackney_published"], symbol["hackney_symbol"])
+		}
+	})
+
+	t.Run("parquet", func(t *testing.T) {
+		out := t.TempDir()
+		if _, err := Tables(ctx, db, out, FormatParquet, Options{Priorities: []int{2}, SuppressBelow: 5}); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(out, "benchmarks-priority-2.parquet")
+		checkPrivate(t, path)
+		mem, err := sql.Open("duckdb", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer mem.Close()
+		src := "read_parquet(" + warehouse.QuoteLiteral(path) + ")"
+		var n int
+		if err := mem.QueryRow(`select count(*) from ` + src).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if want := queryFloat(t, db, `select count(*) from indicators.benchmarks where priority = 2`); n != int(want) {
+			t.Errorf("%d rows, want %v (priority 2 only)", n, want)
+		}
+		// The warehouse's types, column by column, plus the flag.
+		types := map[string]string{}
+		rows, err := mem.Query(`select column_name, column_type from (describe select * from ` + src + `)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var c, ty string
+			if err := rows.Scan(&c, &ty); err != nil {
+				t.Fatal(err)
+			}
+			types[c] = ty
+		}
+		rows.Close()
+		wrows, err := db.Query(`select column_name, column_type from (describe indicators.benchmarks)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"hackney_computed_suppressed": "BOOLEAN"}
+		for wrows.Next() {
+			var c, ty string
+			if err := wrows.Scan(&c, &ty); err != nil {
+				t.Fatal(err)
+			}
+			want[c] = ty
+		}
+		wrows.Close()
+		if diff := cmp.Diff(want, types); diff != "" {
+			t.Errorf("parquet types (-warehouse +parquet):\n%s", diff)
+		}
+		var computed, diff, published sql.Null[float64]
+		var hidden bool
+		if err := mem.QueryRow(`select hackney_computed, difference, hackney_published, hackney_computed_suppressed from `+src+
+			` where phase = 'special'`).Scan(&computed, &diff, &published, &hidden); err != nil {
+			t.Fatal(err)
+		}
+		if computed.Valid || diff.Valid || !hidden || !published.Valid {
+			t.Errorf("special phase: computed %v, difference %v, suppressed %v, published %v; want null, null, true and the published figure",
+				computed, diff, hidden, published)
+		}
+	})
+
+	t.Run("warehouse without benchmarks", func(t *testing.T) {
+		out := t.TempDir()
+		if _, err := Tables(ctx, openBareWarehouse(t), out, FormatCSV, Options{SuppressBelow: 5}); err != nil {
+			t.Fatal(err)
+		}
+		header, rows := readCSV(t, filepath.Join(out, "benchmarks.csv"))
+		if len(rows) != 0 || !slices.Equal(header, benchmarkColumns) {
+			t.Errorf("benchmarks.csv without the table: header %v and %d rows, want the header only", header, len(rows))
+		}
+	})
 }

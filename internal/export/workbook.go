@@ -62,6 +62,8 @@ type workbook struct {
 	tables int
 	charts int // charts added so far: chart n is xl/charts/chart<n>.xml
 	err    error
+
+	bench map[string][]*Benchmark // published comparisons by metric id
 }
 
 func (wb *workbook) fail(err error) {
@@ -75,6 +77,7 @@ type metricSheet struct {
 	metric    Metric
 	sheet     string
 	headlines []headline // one per group of the headline breakdown; none without data
+	ranked    *Benchmark // the latest published rank of the headline total; nil for none
 }
 
 // headline is one Summary row: a metric (and group) in its latest period.
@@ -107,6 +110,11 @@ func (wb *workbook) build() {
 	}))
 	wb.fail(f.SetAppProps(&excelize.AppProperties{Application: "Microsoft Excel", Company: "Hackney Education"}))
 
+	wb.bench = map[string][]*Benchmark{}
+	for i := range p.Benchmarks {
+		b := &p.Benchmarks[i]
+		wb.bench[b.MetricID] = append(wb.bench[b.MetricID], b)
+	}
 	metrics := wb.metrics()
 	byMetric := map[string][]*Value{}
 	for i := range p.Values {
@@ -133,8 +141,8 @@ func (wb *workbook) build() {
 	f.SetActiveSheet(0)
 }
 
-// metrics returns the catalogue entries, plus any metric that has values but
-// no catalogue entry (so nothing computed is left out).
+// metrics returns the catalogue entries, plus any metric that has values or
+// published comparisons but no catalogue entry (so nothing is left out).
 func (wb *workbook) metrics() []Metric {
 	out := slices.Clone(wb.p.Metrics)
 	seen := map[string]bool{}
@@ -145,6 +153,13 @@ func (wb *workbook) metrics() []Metric {
 		if !seen[v.MetricID] {
 			seen[v.MetricID] = true
 			out = append(out, Metric{ID: v.MetricID, Name: v.MetricID, Priority: v.Priority, Unit: v.Unit,
+				Definition: "Not in the metric catalogue."})
+		}
+	}
+	for _, b := range wb.p.Benchmarks {
+		if !seen[b.MetricID] {
+			seen[b.MetricID] = true
+			out = append(out, Metric{ID: b.MetricID, Name: b.MetricID, Priority: int(b.Priority.V),
 				Definition: "Not in the metric catalogue."})
 		}
 	}
@@ -301,9 +316,21 @@ type cell struct {
 	width int    // display width in characters
 	link  string // internal hyperlink target ("'Sheet'!A1")
 	wrap  bool   // the style wraps text: the row grows to fit
+	right bool   // text aligned right, like the figures beside it
 }
 
 func textCell(s string) cell { return cell{text: s, width: utf8.RuneCountInString(s)} }
+
+// rightText is text that reads as a figure ("23 of 153"): aligned right,
+// with a right-aligned header, so it does not run into the figure beside it.
+func (wb *workbook) rightText(s string) cell {
+	if s == "" {
+		return cell{empty: true, right: true}
+	}
+	c := textCell(s)
+	c.style, c.right = wb.symbolStyle(), true
+	return c
+}
 
 func (wb *workbook) numCell(v float64, format, unit string) cell {
 	if !finite(v) {
@@ -420,7 +447,7 @@ func (s *sheetWriter) table(row int, name string, headers []string, rows [][]cel
 	for i, h := range headers {
 		// Headers wrap, so they need only be as wide as their longest word;
 		// numeric columns have right-aligned headers, like their figures.
-		numeric := slices.ContainsFunc(rows, func(r []cell) bool { return r[i].isNum })
+		numeric := slices.ContainsFunc(rows, func(r []cell) bool { return r[i].isNum || r[i].right })
 		c := textCell(h)
 		c.style, c.width, c.wrap = wb.headerStyle(numeric), max(longestWord(h), min(c.width, 12)), true
 		s.put(i+1, row, c)
@@ -560,8 +587,30 @@ func (wb *workbook) summarySheet(title string, sheets []metricSheet) {
 		row = 6
 	}
 	headers := []string{"Metric", "Metric id", "Group", "Latest period", "Value", "Unit", "Target", "Status",
-		"Change on previous period", "Movement", "Trend", "Trend note"}
-	const trendCol = 11
+		"Change on previous period", "Movement"}
+	// The latest published rank and quartile, when any metric has them.
+	ranks := slices.ContainsFunc(sheets, func(ms metricSheet) bool { return ms.ranked != nil })
+	if ranks {
+		headers = append(headers, "Rank of LAs (published)", "Quartile band")
+		s.line(row-1, "Rank of LAs: Hackney's latest published rank among all local authorities, with its year: 1 and quartile band A are the best, or the highest where the DfE gives no better direction. See Notes and each metric's sheet.", 0)
+		row++
+	}
+	headers = append(headers, "Trend", "Trend note")
+	trendCol := len(headers) - 1
+	rankCells := func(ms metricSheet, group string) []cell {
+		if !ranks {
+			return nil
+		}
+		b := ms.ranked
+		if b == nil || (group != all && group != "") {
+			return []cell{{empty: true}, {empty: true}}
+		}
+		q := b.Quartile
+		if q != "" && b.Better != "up" && b.Better != "down" {
+			q += " (A = highest)" // no better direction: A is the highest quarter, not the best
+		}
+		return []cell{wb.rightText(fmt.Sprintf("%s (%s)", rankText(b.Rank, b.RankOf), b.Period)), wb.rightText(q)}
+	}
 	var rows [][]cell
 	var loc, alts []string
 	var trends []headline
@@ -594,7 +643,9 @@ func (wb *workbook) summarySheet(title string, sheets []metricSheet) {
 				st := textCell(statusLabel("no_data"))
 				st.style = wb.statusStyle("no_data")
 				r = append(r, cell{empty: true}, cell{empty: true}, textCell(unitLabel(unit)), cell{empty: true}, st,
-					cell{empty: true}, cell{empty: true}, cell{empty: true}, textCell(cmp.Or(hl.noTrend, "no data")))
+					cell{empty: true}, cell{empty: true})
+				r = append(r, rankCells(ms, hl.group)...)
+				r = append(r, cell{empty: true}, textCell(cmp.Or(hl.noTrend, "no data")))
 				rows = append(rows, r)
 				continue
 			}
@@ -612,7 +663,9 @@ func (wb *workbook) summarySheet(title string, sheets []metricSheet) {
 				wb.figure(h.Target, h.HideTarget(), unitFormat(unit), unit),
 				st,
 				wb.figure(h.Change, h.HidePrevious(), changeFormat(unit), unit),
-				move, cell{empty: true}, textCell(hl.noTrend))
+				move)
+			r = append(r, rankCells(ms, hl.group)...)
+			r = append(r, cell{empty: true}, textCell(hl.noTrend))
 			rows = append(rows, r)
 			if hl.trend != "" {
 				loc = append(loc, cellName(trendCol, row+len(rows)))
@@ -723,12 +776,30 @@ func (wb *workbook) notesSheet() {
 		"Movement compares the latest value with the previous period: the arrow gives the direction, and better or worse says whether that is an improvement for this metric.",
 		"Percentages are shown 0 to 100 with a % sign; a change in a percentage is in percentage points (pp). Rates per 100 or per 10,000 are per pupil on roll at the January census.",
 		"Periods: 2024/25 is an academic year, 2024-25 a financial year, 2024 a calendar year, and a date such as 2025-01-16 a census day.",
-		"Each metric sheet shows the borough's time series with a chart, then breakdowns (phase, neighbourhood, school, ethnicity group, SEN provision, free school meals, gender) for the latest period. " +
+		"Each metric sheet shows the borough's time series with a chart, the comparison with published data where there is one, then breakdowns (phase, neighbourhood, school, ethnicity group, SEN provision, free school meals, gender) for the latest period. " +
 			"Earlier periods of the breakdowns are in the analyst exports (planmetrics export --format csv or parquet).",
 		"Breakdown codes are those of the DfE returns: ethnicity codes such as BCRB (Black Caribbean), SEN provision K (SEN support), E (EHC plan), N (no SEN).",
+	}
+	if len(wb.p.Benchmarks) > 0 {
+		notes = append(notes,
+			"Compared with published data: where the Department for Education publishes the same measure, a metric's sheet shows Hackney's published figure beside its statistical neighbours, London, Inner London and England, "+
+				"with a chart of Hackney, the SN average and England over time. Sources: LAIT (the DfE's Local Authority Interactive Tool), Explore Education Statistics (EES) and the school places scorecards. "+
+				"Published figures are public aggregates and are not suppressed; a symbol such as c or x in Hackney (published) is the publisher's own.",
+			"Hackney (planmetrics) is our own figure for the same period, computed from the returns, so the two can be checked; it is suppressed like every other figure we compute. "+
+				"A difference usually means a different definition, date or cohort (a January census counts in its academic year).",
+			"Rank of LAs: Hackney's position among the local authorities with a value in that period, as LAIT ranks them: 1 is the best value for the indicator's direction (the highest when higher is better, the lowest when lower is better); "+
+				"an indicator without a direction ranks from the highest value. Ties share a rank (1, 2, 2, 4). 23 of 153 means 23rd of 153 authorities with a value. "+
+				"Rank among neighbours ranks Hackney with its statistical neighbours that have a value.",
+			"Quartile band: the local authorities with a value split into four groups by their value, with LAIT's cut points; band A is the best quarter and D the worst (for an indicator without a direction, A is the highest quarter).",
+			"SN average: the unweighted mean of Hackney's statistical neighbours (the DfE's 10 local authorities most like Hackney) that have a value in the period; 9 of 10 says how many had one. "+
+				"It is not weighted by pupil numbers.",
+			"When two sources publish the same figures for a period (LAIT repeats many EES figures), they are shown once: from LAIT, then EES, then the scorecards. When they differ, both are shown.",
+		)
+	}
+	notes = append(notes,
 		"Figures are computed from the returns loaded into the planmetrics warehouse; the About sheet says when each return was last loaded and which run computed the figures.",
 		"Produced by Hackney Education planmetrics. Questions: the Hackney Education data team.",
-	}
+	)
 	rows := make([][]cell, len(notes))
 	for i, n := range notes {
 		t := textCell(n)
@@ -776,9 +847,9 @@ func (wb *workbook) definitionsSheet(metrics []Metric) {
 	s.line(1, "Definitions", wb.titleStyle())
 	s.line(2, "What each metric measures, how it is calculated, where the data comes from, and the plan's wording it answers.", 0)
 	headers := []string{"Metric id", "Metric", "Definition", "Numerator", "Denominator", "Unit",
-		"Better when", "Source returns", "Plan wording", "Notes"}
+		"Better when", "Source returns", "Compared with (published)", "Plan wording", "Notes"}
 	wrap := wb.textStyle(true)
-	limits := []int{28, 30, 50, 26, 26, 12, 18, 16, 40, 30}
+	limits := []int{28, 30, 50, 26, 26, 12, 18, 16, 26, 40, 30}
 	var texts [][]string
 	for _, m := range metrics {
 		notes := m.Notes
@@ -786,7 +857,7 @@ func (wb *workbook) definitionsSheet(metrics []Metric) {
 			notes = strings.TrimSpace(fmt.Sprintf("Same figure as %s. %s", m.SameAs, notes))
 		}
 		texts = append(texts, []string{m.ID, m.Name, m.Definition, m.Numerator, m.Denominator, unitLabel(m.Unit),
-			directionLabel(m.Direction), m.Sources, m.PlanWording, notes})
+			directionLabel(m.Direction), m.Sources, comparedWith(m, wb.bench[m.ID]), m.PlanWording, notes})
 	}
 	// Leave out columns that are empty for every metric of the priority.
 	var keep []int

@@ -189,7 +189,7 @@ func TestWorkbooks(t *testing.T) {
 
 	t.Run("charts", func(t *testing.T) {
 		parts := zipParts(t, path)
-		var big, mini int
+		var big, mini, compared int
 		for name, body := range parts {
 			if !regexp.MustCompile(`^xl/charts/chart\d+\.xml$`).MatchString(name) {
 				continue
@@ -198,19 +198,22 @@ func TestWorkbooks(t *testing.T) {
 				t.Errorf("%s is not a line chart", name)
 			}
 			// Summary trend charts have no title, and no automatic one.
-			if strings.Contains(body, `<autoTitleDeleted val="1">`) {
+			switch {
+			case strings.Contains(body, `<autoTitleDeleted val="1">`):
 				mini++
-			} else if strings.Contains(body, "<title>") {
+			case strings.Contains(body, "<title>") && strings.Contains(body, "SN average and England"):
+				compared++
+			case strings.Contains(body, "<title>"):
 				big++
-			} else {
+			default:
 				t.Errorf("%s has neither a title nor autoTitleDeleted", name)
 			}
 		}
 		// A chart on every metric sheet with a borough series (not the one
-		// without data), and a trend chart on the Summary for each of them
-		// with two periods or more.
-		if big != 4 || mini != 4 {
-			t.Errorf("%d metric charts and %d Summary trend charts, want 4 and 4", big, mini)
+		// without data), a trend chart on the Summary for each of them
+		// with two periods or more, and one comparison with published data.
+		if big != 4 || mini != 4 || compared != 1 {
+			t.Errorf("%d metric charts, %d Summary trend charts and %d comparison charts, want 4, 4 and 1", big, mini, compared)
 		}
 		for name, body := range parts {
 			if strings.HasPrefix(name, "xl/drawings/drawing") && strings.Count(body, "<xdr:graphicFrame") != strings.Count(body, `descr="`) {

@@ -98,3 +98,58 @@ insert into indicators.metric_values (metric_id, priority, measure, period, peri
     ('p5_exclusion_disproportionality', 5, 'suspension', '2024/25', 'academic_year', '2024-09-01', '2025-08-31', 'borough', 'E09000012', 'Hackney', 'all', 'focus_group', 'TKTC', 36, 910, 1.4, 'ratio', 1.0, 1.9, 1.2, 'off_track', 1.2, 0.2, null, 7, '2025-03-02 01:05:00+00'),
     ('p5_exclusion_disproportionality', 5, 'permanent', '2024/25', 'academic_year', '2024-09-01', '2025-08-31', 'borough', 'E09000012', 'Hackney', 'all', 'focus_group', 'Black Caribbean', 3, 1480, 3.0, 'ratio', null, null, null, 'no_target', null, null, null, 7, '2025-03-02 01:05:00+00'),
     ('p5_exclusion_disproportionality', 5, 'permanent', '2024/25', 'academic_year', '2024-09-01', '2025-08-31', 'borough', 'E09000012', 'Hackney', 'all', 'focus_group', 'TKTC', 6, 910, 2.5, 'ratio', null, null, null, 'no_target', null, null, null, 7, '2025-03-02 01:05:00+00');
+
+-- A special-phase suspension rate small enough to be suppressed (3 pupils):
+-- its published comparison's computed figure must show c.
+insert into indicators.metric_values (metric_id, priority, measure, period, period_type, period_start,
+    period_end, geography_level, geography_code, geography_name, phase, breakdown, breakdown_value,
+    numerator, denominator, value, unit, ci_lower, ci_upper, target, status, previous_value, change,
+    flag, run_id, computed_at) values
+    ('p2_suspension_rate', 2, 'value', '2024/25', 'academic_year', '2024-09-01', '2025-08-31', 'borough', 'E09000012', 'Hackney', 'special', 'all', 'all', 3, 150, 2.0, 'per_100', null, null, null, 'no_target', null, null, null, 7, '2025-03-02 01:05:00+00');
+
+-- Published comparisons. benchmark.Compare creates indicators.benchmarks;
+-- the export tests run it first, so these rows go into the real table. A
+-- warehouse without it (the cli tests) gets the same columns here.
+create table if not exists indicators.benchmarks (
+    metric_id varchar, priority integer, measure varchar, phase varchar, period varchar, period_type varchar,
+    source varchar, indicator varchar, indicator_label varchar, filters varchar, time_period varchar,
+    better varchar, rank_order varchar, hackney_published double, hackney_symbol varchar,
+    hackney_computed double, difference double, england double, london double, inner_london double,
+    sn_average double, sn_with_value bigint, sn_count bigint, rank bigint, rank_of bigint,
+    las_without_value bigint, quartile varchar, quartile_q1 double, quartile_median double, quartile_q3 double,
+    sn_rank bigint, sn_rank_of bigint, previous_period varchar, previous_value double, change double,
+    computed_at timestamptz
+);
+
+insert into indicators.benchmarks (metric_id, priority, measure, phase, period, period_type, source, indicator,
+    indicator_label, filters, time_period, better, rank_order, hackney_published, hackney_symbol,
+    hackney_computed, difference, england, london, inner_london, sn_average, sn_with_value, sn_count,
+    rank, rank_of, las_without_value, quartile, quartile_q1, quartile_median, quartile_q3, sn_rank,
+    sn_rank_of, previous_period, previous_value, change, computed_at) values
+    -- p1_ehcp_20wk_pct from LAIT: three calendar years, England missing in
+    -- 2023 (a gap in the chart); Hackney's own figure exists for 2024 only.
+    ('p1_ehcp_20wk_pct', 1, 'value', 'all', '2022', 'calendar_year', 'lait', 'SEN_EHC_Excpt_20wks', 'EHC plans issued within 20 weeks (excluding exceptions)', '{}', '2022', 'up', 'highest',
+     39.4, null, null, null, 49.2, 66.2, 64.0, 57.8, 10, 10, 130, 152, 1, 'D', 45.0, 52.0, 60.0, 11, 11, null, null, null, '2025-03-02 01:05:00+00'),
+    ('p1_ehcp_20wk_pct', 1, 'value', 'all', '2023', 'calendar_year', 'lait', 'SEN_EHC_Excpt_20wks', 'EHC plans issued within 20 weeks (excluding exceptions)', '{}', '2023', 'up', 'highest',
+     36.0, null, null, null, null, 67.3, 65.1, 61.6, 10, 10, 140, 153, 0, 'D', 44.0, 50.0, 58.0, 10, 11, '2022', 39.4, -3.4, '2025-03-02 01:05:00+00'),
+    ('p1_ehcp_20wk_pct', 1, 'value', 'all', '2024', 'calendar_year', 'lait', 'SEN_EHC_Excpt_20wks', 'EHC plans issued within 20 weeks (excluding exceptions)', '{}', '2024', 'up', 'highest',
+     68.5, null, 70.769230769, 2.269230769, 46.4, 63.4, 61.0, 60.1, 9, 10, 23, 153, 0, 'A', 40.0, 50.0, 66.0, 3, 10, '2023', 36.0, 32.5, '2025-03-02 01:05:00+00'),
+    -- ... the same from EES: identical in 2022 and 2023 (shown once), not in
+    -- 2024 (shown too).
+    ('p1_ehcp_20wk_pct', 1, 'value', 'all', '2022', 'calendar_year', 'ees', 'PC_plans_issued_20_weeks_ex', null, '{"breakdown":"All EHC plans issued"}', '2022', 'up', 'highest',
+     39.4, null, null, null, 49.2, 66.2, 64.0, 57.8, 10, 10, 130, 152, 1, 'D', 45.0, 52.0, 60.0, 11, 11, null, null, null, '2025-03-02 01:05:00+00'),
+    ('p1_ehcp_20wk_pct', 1, 'value', 'all', '2023', 'calendar_year', 'ees', 'PC_plans_issued_20_weeks_ex', null, '{"breakdown":"All EHC plans issued"}', '2023', 'up', 'highest',
+     36.0, null, null, null, null, 67.3, 65.1, 61.6, 10, 10, 140, 153, 0, 'D', 44.0, 50.0, 58.0, 10, 11, '2022', 39.4, -3.4, '2025-03-02 01:05:00+00'),
+    ('p1_ehcp_20wk_pct', 1, 'value', 'all', '2024', 'calendar_year', 'ees', 'PC_plans_issued_20_weeks_ex', null, '{"breakdown":"All EHC plans issued"}', '2024', 'up', 'highest',
+     68.6, null, 70.769230769, 2.169230769, 46.5, 63.4, 61.0, 60.2, 9, 10, 22, 153, 0, 'A', 40.0, 50.0, 66.0, 3, 10, '2023', 36.0, 32.6, '2025-03-02 01:05:00+00'),
+    -- ... and including exceptions: LAIT publishes a symbol for Hackney.
+    ('p1_ehcp_20wk_pct', 1, 'incl_exceptions', 'all', '2024', 'calendar_year', 'lait', 'SEN_EHC_All_20wks', null, '{}', '2024', 'up', 'highest',
+     null, 'c', null, null, 45.1, 61.0, 59.9, 58.2, 10, 10, null, 150, 3, null, 40.0, 48.0, 60.0, null, 10, '2023', null, null, '2025-03-02 01:05:00+00'),
+    -- p2_suspension_rate: Hackney's 2024/25 figure is published as x (no
+    -- chart), and the special phase's own figure is suppressed.
+    ('p2_suspension_rate', 2, 'value', 'all', '2023/24', 'academic_year', 'lait', 'TotFixedEx', null, '{}', '2023/24', 'down', 'lowest',
+     3.2, null, 3.125, -0.075, 9.33, 5.6, 6.1, 9.7, 10, 10, 12, 153, 0, 'A', 5.0, 8.0, 11.0, 2, 11, null, null, null, '2025-03-02 01:05:00+00'),
+    ('p2_suspension_rate', 2, 'value', 'all', '2024/25', 'academic_year', 'lait', 'TotFixedEx', null, '{}', '2024/25', 'down', 'lowest',
+     null, 'x', 2.897196262, null, 9.5, 5.8, 6.3, 9.9, 10, 10, null, 152, 1, null, 5.1, 8.1, 11.2, null, 10, '2023/24', 3.2, null, '2025-03-02 01:05:00+00'),
+    ('p2_suspension_rate', 2, 'value', 'special', '2024/25', 'academic_year', 'lait', 'SpecFixedEx', null, '{}', '2024/25', 'down', 'lowest',
+     1.9, null, 2.0, 0.1, 7.0, 4.0, 4.2, 6.5, 8, 10, 40, 140, 13, 'B', 2.0, 5.0, 9.0, 4, 9, null, null, null, '2025-03-02 01:05:00+00');

@@ -83,6 +83,9 @@ func TestTargetsStatus(t *testing.T) {
 		{"sup", "2022/23", 10.0}, {"sup", "2023/24", 12.0}, {"sup", "2024/25", 12.0},
 		{"sdown", "2022/23", 10.0}, {"sdown", "2023/24", 8.0}, {"sdown", "2024/25", 8.5},
 		{"st1", "2023/24", 1.5}, {"st1", "2024/25", 1.08},
+		{"floor", "2023/24", 0.0}, {"floor", "2024/25", 0.0},
+		{"full", "2023/24", 100.0}, {"full", "2024/25", 100.0},
+		{"part", "2023/24", 5.0}, {"part", "2024/25", 6.0},
 	}
 	db, run := newT9(t, rows)
 	files := map[string]string{
@@ -90,11 +93,14 @@ func TestTargetsStatus(t *testing.T) {
 			catalogueEntry("p9_up", "up") + catalogueEntry("p9_down", "down") +
 			catalogueEntry("p9_t1", "towards_1") + catalogueEntry("p9_t1par", "towards_1") +
 			catalogueEntry("p9_t0", "towards_0") + catalogueEntry("p9_gap", "up") +
-			catalogueEntry("p9_sup", "up") + catalogueEntry("p9_sdown", "down") + catalogueEntry("p9_st1", "towards_1"),
+			catalogueEntry("p9_sup", "up") + catalogueEntry("p9_sdown", "down") + catalogueEntry("p9_st1", "towards_1") +
+			catalogueEntry("p9_floor", "down") + catalogueEntry("p9_full", "up") + catalogueEntry("p9_part", "up"),
 	}
-	for _, s := range []string{"up", "down", "t1", "t1par", "t0", "gap", "sup", "sdown", "st1"} {
+	for _, s := range []string{"up", "down", "t1", "t1par", "t0", "gap", "sup", "sdown", "st1", "floor"} {
 		files["metrics/p9_"+s+".sql"] = seriesSQL(s)
 	}
+	files["metrics/p9_full.sql"] = strings.Replace(seriesSQL("full"), "'count' as unit", "'percent' as unit", 1)
+	files["metrics/p9_part.sql"] = strings.Replace(seriesSQL("part"), "null as flag", "case when period = '2023/24' then 'partial_period' end as flag", 1)
 	opts := withTargets(t, testOptions(t, run, files), `metric_id,measure,period,target,comparison,source
 p9_sup,value,2024/25,11,,a stated target for one year only
 p9_sdown,*,*,8.5,<,below 8.5 every year
@@ -134,6 +140,12 @@ p9_st1,value,*,1.1,,within 0.1 of parity
 		// towards_1 with stated 1.1: |1.08-1| <= |1.1-1|, |1.5-1| > 0.1.
 		{"p9_st1", "2024/25", 1.5, -0.42, 1.1, "on_track"},
 		{"p9_st1", "2023/24", none, none, 1.1, "off_track"},
+		// Staying at the best possible value: 0 for down, 100% for an up percentage.
+		{"p9_floor", "2024/25", 0, 0, 0, "on_track"},
+		{"p9_full", "2024/25", 100, 0, 100, "on_track"},
+		// A part-year is not judged, and is no baseline for the next whole year.
+		{"p9_part", "2023/24", none, none, none, "no_target"},
+		{"p9_part", "2024/25", none, none, none, "no_target"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.metric+" "+tt.period, func(t *testing.T) {

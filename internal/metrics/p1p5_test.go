@@ -521,3 +521,56 @@ func BenchmarkBuild(b *testing.B) {
 		mustBuild(b, db, opts)
 	}
 }
+
+// TestP1OutOfBoroughSpecialistPerChild checks that a child counts once, by
+// the placement of their latest plan: a new plan replaces the old one, so an
+// out-of-borough placement a child has left is no longer in place.
+//
+//	case child issued     placement (LA)
+//	k1   A     2023-03-01 independent special (210)  out of borough
+//	k2   A     2024-11-10 mainstream (204)           replaces k1
+//	k3   B     2023-05-01 mainstream (204)
+//	k4   B     2025-02-01 maintained special (316)   out of borough, replaces k3
+//	k5   -     2024-01-15 independent special (202)  out of borough, no upn: the case is the child
+//	k6   E     2025-09-15 (request only)             the return runs past 31 August 2025
+//
+// Children with a plan on 31 August (their latest plan):
+//
+//	2022/23: A k1 (out), B k3            -> 1 of 2 = 50.000%
+//	2023/24: A k1 (out), B k3, k5 (out)  -> 2 of 3 = 66.667%
+//	2024/25: A k2, B k4 (out), k5 (out)  -> 2 of 3 = 66.667%; by placement
+//	         type: independent special 1 (k5), maintained special 1 (k4)
+//
+// Counting every plan ever issued instead would give 2024/25 k1, k4, k5 = 3
+// of 5 plans (60%) and 2 independent special: A's old placement would count.
+func TestP1OutOfBoroughSpecialistPerChild(t *testing.T) {
+	f := newFixture(t)
+	for _, c := range []struct{ id, upn, req, plan, ptype, la string }{
+		{"k1", "child-a", "2022-10-01", "2023-03-01", "independent special", "210"},
+		{"k2", "child-a", "2024-06-01", "2024-11-10", "mainstream", "204"},
+		{"k3", "child-b", "2022-12-01", "2023-05-01", "mainstream", "204"},
+		{"k4", "child-b", "2024-09-20", "2025-02-01", "maintained special", "316"},
+		{"k5", "", "2023-09-01", "2024-01-15", "independent special", "202"},
+		{"k6", "child-e", "2025-09-15", "", "", ""},
+	} {
+		l1, l2, l3, l4 := f.lineage()
+		f.exec(`insert into raw.ehcp values (?, ?, ?, ?, ?, ?, cast(? as date), null, 'assess', null, null,
+			cast(nullif(?, '') as date), case when ? = '' then 'ongoing' else 'plan issued' end, false,
+			nullif(?, ''), nullif(?, ''), null, null, null)`,
+			l1, l2, l3, l4, c.id, nullIfEmpty(c.upn), c.req, c.plan, c.plan, c.ptype, c.la)
+	}
+	got := f.run("p1_out_of_borough_specialist")
+	k := func(measure, year, breakdown, value string) string {
+		return measure + "|" + year + "|" + borough + "|all|" + breakdown + "|" + value
+	}
+	checkRows(t, got, []fxWant{
+		{key: k("value", "2022/23", "all", "all"), num: 1, den: fxNull, value: 1},
+		{key: k("pct_of_plans", "2022/23", "all", "all"), num: 1, den: 2, value: 50},
+		{key: k("value", "2023/24", "all", "all"), num: 2, den: fxNull, value: 2},
+		{key: k("pct_of_plans", "2023/24", "all", "all"), num: 2, den: 3, value: 66.667},
+		{key: k("value", ay2425, "all", "all"), num: 2, den: fxNull, value: 2},
+		{key: k("pct_of_plans", ay2425, "all", "all"), num: 2, den: 3, value: 66.667},
+		{key: k("value", ay2425, "placement_type", "independent special"), num: 1, den: fxNull, value: 1},
+		{key: k("value", ay2425, "placement_type", "maintained special"), num: 1, den: fxNull, value: 1},
+	})
+}

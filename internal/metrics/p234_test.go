@@ -660,3 +660,36 @@ func TestP234ThroughBuild(t *testing.T) {
 		near(t, "surplus places", boroughRow(t, db, "p3_surplus_places_pct", "value", "2025-01-16", "all", "all").Value, 19.737)
 	})
 }
+
+// TestOutsideMainstreamPlansCeaseAt25 checks that an out-of-borough plan
+// counts only while the young person is under 25 at the census date (plans
+// cease at 25; the return has no end date), as in p1_out_of_borough_specialist.
+//
+// January 2025 census (2025-01-16): Gamma special school, 3 pupils.
+// Plans, independent special in Southwark (210):
+//
+//	adult-1 born 1999-06-01: 25 on 2024-06-01, before the census -> ceased
+//	young-1 born 2000-03-01: 25 on 2025-03-01, after the census  -> counted
+//
+// value = 3 on roll + 1 out of borough = 4.
+func TestOutsideMainstreamPlansCeaseAt25(t *testing.T) {
+	f := newFixture(t)
+	f.school(fxSchool{year: ay2425, urn: 100003, name: "Gamma School", phase: "special", typ: "special", maintained: true, neighbourhood: "Hoxton", capacity: 20})
+	f.pupils(3, "gamma", fxPupil{date: "2025-01-16", urn: 100003, ncy: "8", gender: "M", ethnicity: "WBRI", sen: "E"})
+	for _, c := range []struct{ id, upn, dob string }{
+		{"a1", "adult-1", "1999-06-01"},
+		{"y1", "young-1", "2000-03-01"},
+	} {
+		l1, l2, l3, l4 := f.lineage()
+		f.exec(`insert into raw.ehcp values (?, ?, ?, ?, ?, ?, '2019-09-01', null, 'assess', null, null,
+			'2020-02-01', 'plan issued', false, 'independent special', '210', cast(? as date), null, null)`,
+			l1, l2, l3, l4, c.id, c.upn, c.dob)
+	}
+	got := f.run("p2_outside_mainstream")
+	k := func(rest string) string { return "value|2025-01-16|" + borough + "|all|" + rest }
+	checkRows(t, got, []fxWant{
+		{key: k("all|all"), num: 4, den: fxNull, value: 4},
+		{key: k("setting|out-of-borough specialist"), num: 1, den: fxNull, value: 1, flag: "small_group"},
+		{key: k("setting|special school"), num: 3, den: fxNull, value: 3},
+	})
+}

@@ -4,9 +4,12 @@
 -- academic year in which a plan was issued to the latest one the return
 -- reaches. A plan is in place when it was issued on or before that date and
 -- the young person is under 25 then (the return has no end date; plans
--- cease at 25). Out of borough specialist: placement_type maintained
--- special or independent special, and placement_la neither Hackney (204,
--- E09000012) nor blank.
+-- cease at 25), and it is the child's latest plan by then: a child (upn, or
+-- the case when there is none) has one plan at a time, so a newer plan
+-- replaces an older one and the child counts once, by its placement.
+-- Out of borough specialist: placement_type maintained special or
+-- independent special, and placement_la neither Hackney (204, E09000012)
+-- nor blank.
 --   value        = plans in place that are out-of-borough specialist (count)
 --   pct_of_plans = value / plans in place x 100, 95% Wilson interval
 -- Borough, by placement type (value only) and by the ethnicity recorded on
@@ -32,6 +35,9 @@ years as (
 ),
 plans as (
     select
+        coalesce(e.upn, e.case_id) as child,
+        e.case_id,
+        e.request_date,
         e.plan_issued_date,
         e.date_of_birth,
         e.placement_type,
@@ -51,6 +57,11 @@ in_place as (
       on p.plan_issued_date <= pm_academic_year_end(y.academic_year)
      and (p.date_of_birth is null
           or p.date_of_birth + interval 25 year > pm_academic_year_end(y.academic_year))
+    -- the child's latest plan by the end of the year (as p2_outside_mainstream)
+    qualify row_number() over (
+        partition by y.academic_year, p.child
+        order by p.plan_issued_date desc, p.request_date desc, p.case_id desc
+    ) = 1
 ),
 broken as (
     select in_place.*, b.breakdown, b.breakdown_value

@@ -10,8 +10,9 @@
 -- another local authority (placement_la not 204 / E09000012; a blank
 -- placement_la is not counted, as it cannot be told).
 -- "Active" = the child's latest plan issued on or before the census date
--- (outcome 'plan issued'); a child with several cases counts once, by the
--- placement of that latest plan.
+-- (outcome 'plan issued'), the young person under 25 at the census date (the
+-- return has no end date; plans cease at 25); a child with several cases
+-- counts once, by the placement of that latest plan.
 --
 -- No double counting:
 -- - the census lists Hackney schools only, so a child placed in another LA's
@@ -43,7 +44,8 @@ on_roll as (
        or school_type in ('special', 'pupil referral unit')
 ),
 latest_plans as (
-    select d.academic_year, coalesce(p.upn, p.case_id) as child, p.upn, p.placement_type, p.placement_la
+    select d.academic_year, d.census_date, coalesce(p.upn, p.case_id) as child, p.upn,
+           p.placement_type, p.placement_la, p.date_of_birth
     from census_dates d
     join core.ehcp p on p.plan_issued_date <= d.census_date
     where coalesce(p.outcome, 'plan issued') = 'plan issued'
@@ -58,6 +60,7 @@ out_of_borough as (
     where l.placement_type in ('maintained special', 'independent special', 'alternative provision')
       and nullif(trim(l.placement_la), '') is not null
       and not pm_home_la(l.placement_la)
+      and (l.date_of_birth is null or l.date_of_birth + interval 25 year > l.census_date)
       and not exists (
           select 1 from on_roll r where r.academic_year = l.academic_year and r.upn = l.upn
       )

@@ -17,8 +17,8 @@
 --   when the value meets it (comparison, or by direction: up >=, down <=,
 --   towards_1 |v-1| <= |t-1|, towards_0 |v| <= |t|); otherwise no_target in
 --   a first period, on_track when strictly better than the previous value in
---   the metric's direction (or already at 1 / 0 for towards_1 / towards_0),
---   else off_track.
+--   the metric's direction (or already at 1 / 0 for towards_1 / towards_0, or
+--   staying at 0 for down, at 100% for an up percentage), else off_track.
 delete from indicators.metric_values;
 
 insert into indicators.metric_values (
@@ -54,6 +54,7 @@ with_previous as (
     left join v p
       on p.metric_id = v.metric_id and p.measure = v.measure and p.period_type = v.period_type
      and p.period = pp.previous_period
+     and coalesce(p.flag, '') <> 'partial_period' -- a part-year is no baseline for a whole one
      and p.geography_level = v.geography_level and p.geography_code = v.geography_code
      and p.phase = v.phase and p.breakdown = v.breakdown and p.breakdown_value = v.breakdown_value
 ),
@@ -96,8 +97,10 @@ select
                  then 'on_track' else 'off_track' end
         when previous_value is null then 'no_target'
         when (case direction
-                  when 'up'        then value > previous_value
-                  when 'down'      then value < previous_value
+                  -- Staying at the best possible value (0 for a lower-is-better
+                  -- metric, 100% for a higher-is-better percentage) is on track.
+                  when 'up'        then value > previous_value or (unit = 'percent' and value = 100 and previous_value = 100)
+                  when 'down'      then value < previous_value or (value = 0 and previous_value = 0)
                   when 'towards_1' then abs(value - 1) < abs(previous_value - 1) or value = 1
                   when 'towards_0' then abs(value) < abs(previous_value) or value = 0
               end)

@@ -108,7 +108,7 @@ func EES(ctx context.Context, db *sql.DB, outDir string, opts Options) ([]string
 			eesNum(v.Denominator, hidden, eesNotApplicable),
 			eesNum(v.CILower, hidden, eesNotApplicable),
 			eesNum(v.CIUpper, hidden, eesNotApplicable),
-			eesNum(v.Target, false, eesNotApplicable),
+			eesNum(v.Target, v.HideTarget(), eesNotApplicable),
 			eesNum(v.Change, v.HidePrevious(), eesNotApplicable),
 		)
 		for j := range rec[:len(eesColumns)-7] { // text columns; figures are numbers or symbols

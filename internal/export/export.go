@@ -198,6 +198,15 @@ type Value struct {
 	RunID          sql.Null[int64]
 	ComputedAt     sql.Null[time.Time]
 
+	// Totals a row adds up to besides the row "all", for [Suppress]. Set by
+	// [LoadPriority] from the warehouse's reference tables: an ethnicity
+	// code's ethnicity group and focus group (seed.ethnicity, as the
+	// pipelines map them), a school's neighbourhood in the value's year
+	// (core.schools). Empty when not known.
+	EthnicityGroup string
+	FocusGroup     string
+	Neighbourhood  string
+
 	// Suppressed is set by [Suppress]: the row's figures are shown as "c".
 	Suppressed Suppression
 	// PreviousSuppressed is set by [Suppress] when the previous period's
@@ -249,20 +258,39 @@ type Priority struct {
 	// Set by [Priority.Suppress].
 	Threshold int
 	Stats     SuppressionStats
+
+	// related are the other priorities' values: [Priority.Suppress] must
+	// see them, as a figure hidden in one priority's export must not be
+	// shown in another's.
+	related []Value
 }
 
 // Suppress applies small-number suppression to p's values with threshold
-// (0 = none) and records the threshold and counts for the About sheet. A
-// benchmark's computed Hackney figure is hidden where the value it comes
-// from is (published figures are public and never hidden).
+// (0 = none), judged together with the other priorities' values that
+// [LoadPriority] read, and records the threshold and counts for the About
+// sheet. A benchmark's computed Hackney figure is hidden where the value it
+// comes from is (published figures are public and never hidden).
 func (p *Priority) Suppress(threshold int) {
 	p.Threshold = threshold
-	p.Stats = Suppress(p.Values, threshold)
+	every := append(p.Values[:len(p.Values):len(p.Values)], p.related...)
+	Suppress(every, threshold)
+	copy(p.Values, every)
+	p.Stats = SuppressionStats{}
+	for _, v := range p.Values {
+		switch v.Suppressed {
+		case Primary:
+			p.Stats.Primary++
+		case Secondary:
+			p.Stats.Secondary++
+		}
+	}
 	suppressBenchmarks(p.Benchmarks, p.Values, threshold)
 }
 
 // LoadPriority reads priority n (0 = every priority) from the warehouse into
-// plain structs. db may be read-only. A priority with no catalogue entries or
+// plain structs, with the other priorities' values and the reference data
+// (ethnicity groups, schools' neighbourhoods) that [Priority.Suppress]
+// needs. db may be read-only. A priority with no catalogue entries or
 // values yields an empty Priority, not an error.
 func LoadPriority(ctx context.Context, db *sql.DB, n int) (*Priority, error) {
 	p := &Priority{Info: PriorityInfo(n)}
@@ -273,9 +301,27 @@ func LoadPriority(ctx context.Context, db *sql.DB, n int) (*Priority, error) {
 	if p.Metrics, err = loadMetrics(ctx, db, n); err != nil {
 		return nil, err
 	}
-	if p.Values, err = loadValues(ctx, db, n); err != nil {
+	every, err := loadValues(ctx, db, 0)
+	if err != nil {
 		return nil, err
 	}
+	p.Values = every
+	if n != 0 {
+		p.Values = nil
+		for _, v := range every {
+			if v.Priority == n {
+				p.Values = append(p.Values, v)
+			} else {
+				p.related = append(p.related, v)
+			}
+		}
+	}
+	ref, err := loadReference(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	ref.annotate(p.Values)
+	ref.annotate(p.related)
 	if p.Benchmarks, err = loadBenchmarks(ctx, db, n); err != nil {
 		return nil, err
 	}

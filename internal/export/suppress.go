@@ -49,8 +49,7 @@ type SuppressionStats struct {
 // deficit as the numerator of its balance), never counts, and are not
 // suppressed.
 //
-// Secondary: rows that add up to a total form sibling groups, along three
-// dimensions:
+// Secondary: rows that add up to a total form sibling groups:
 //   - breakdown: the breakdown values of one breakdown (ethnicity_group,
 //     sen_provision, ...) for one metric, measure, period, geography and
 //     phase add up to the row with breakdown "all" (not focus_group, which
@@ -58,16 +57,33 @@ type SuppressionStats struct {
 //   - phase: the phases of one metric, measure, period, geography and
 //     breakdown value add up to phase "all";
 //   - geography: the schools (or neighbourhoods) of one metric, measure,
-//     period, phase and breakdown value add up to the borough row.
+//     period, phase and breakdown value add up to the borough row;
+//   - nested totals: the ethnicity codes of one ethnicity group, or of one
+//     focus group, add up to that group's row, and the schools of one
+//     neighbourhood to the neighbourhood's row (of their phase, else of
+//     phase "all"), as the rows' EthnicityGroup, FocusGroup and
+//     Neighbourhood say.
+//
+// In the first three, a total that is not among the values still counts as
+// shown: it is published elsewhere (a risk ratio has no row "all", but the
+// sum of its numerators is another metric's total).
 //
 // When the total is shown and exactly one sibling of its group is suppressed,
 // that sibling's numerator and denominator could be recovered by subtraction,
 // so the shown sibling with the smallest numerator (then denominator) is
 // suppressed too. Percentages and rates do not add
 // up, but their numerators and denominators do, so groups are judged on those;
-// rows without either (medians, spreads) form no group. The rule is applied
-// again until nothing changes, because a secondary suppression in one
-// dimension can leave a single suppressed cell in another.
+// rows without either (medians, spreads) form no group.
+//
+// A figure hidden in one place is hidden wherever it is repeated: rows of
+// the same period, geography, phase and breakdown value with the same
+// numerator and the same denominator (or, within one metric, no
+// denominator: a count beside its rate) are the same figure in another
+// measure or metric. Pass every priority's values, so that the exports of
+// different priorities hide the same cells.
+//
+// The rules are applied again until nothing changes, because a secondary
+// suppression in one group can leave a single suppressed cell in another.
 //
 // Finally a row whose previous period is suppressed is marked
 // PreviousSuppressed, so its PreviousValue and Change, which would reveal the
@@ -93,10 +109,11 @@ func Suppress(values []Value, threshold int) SuppressionStats {
 		}
 	}
 	groups := siblingGroups(values)
+	repeats := repeatedFigures(values)
 	for changed := true; changed; {
 		changed = false
 		for _, g := range groups {
-			if values[g.total].Suppressed != NotSuppressed {
+			if g.total >= 0 && values[g.total].Suppressed != NotSuppressed {
 				continue // nothing to subtract from
 			}
 			var hidden, shown []int
@@ -116,6 +133,20 @@ func Suppress(values []Value, threshold int) SuppressionStats {
 			values[pick].Suppressed = Secondary
 			st.Secondary++
 			changed = true
+		}
+		for _, r := range repeats {
+			for _, h := range r {
+				if values[h].Suppressed == NotSuppressed {
+					continue
+				}
+				for _, s := range r {
+					if values[s].Suppressed == NotSuppressed && sameFigure(&values[h], &values[s]) {
+						values[s].Suppressed = Secondary
+						st.Secondary++
+						changed = true
+					}
+				}
+			}
 		}
 	}
 	markPreviousSuppressed(values)
@@ -154,7 +185,7 @@ func cmpNull(a float64, aok bool, b float64, bok bool) int {
 }
 
 type siblingGroup struct {
-	total   int
+	total   int // -1: not among the values, published elsewhere
 	members []int
 }
 
@@ -172,8 +203,8 @@ const all = "all"
 var partial = map[string]bool{"focus_group": true}
 
 // siblingGroups finds, along each dimension, the rows that add up to a total
-// row present in values. Rows with neither numerator nor denominator take no
-// part: their figures do not add up.
+// row. Rows with neither numerator nor denominator take no part: their
+// figures do not add up.
 func siblingGroups(values []Value) []siblingGroup {
 	index := make(map[cellKey]int, len(values))
 	for i := range values {
@@ -182,26 +213,75 @@ func siblingGroups(values []Value) []siblingGroup {
 	additive := func(v *Value) bool {
 		return v.Numerator.Valid || v.Denominator.Valid || (v.Unit == "count" && v.Value.Valid)
 	}
+	// A dimension gives a row's total and the key its siblings share, ok
+	// false when the row is in no group of the dimension.
 	type dim struct {
-		member func(k cellKey) bool
-		total  func(k cellKey) cellKey
-		group  func(k cellKey) cellKey // the key shared by siblings
+		parent func(v *Value, k cellKey) (total, group cellKey, ok bool)
+		// implicit: a total absent from values counts as shown.
+		implicit bool
+	}
+	nested := func(breakdown, group string, k cellKey) (cellKey, cellKey, bool) {
+		if k.breakdown != "ethnicity" || group == "" {
+			return k, k, false
+		}
+		g := k
+		g.breakdown, g.bvalue = breakdown+"\x00"+group, ""
+		k.breakdown, k.bvalue = breakdown, group
+		return k, g, true
 	}
 	dims := []dim{
 		{ // breakdown values of one breakdown
-			member: func(k cellKey) bool { return k.breakdown != all && !partial[k.breakdown] },
-			total:  func(k cellKey) cellKey { k.breakdown, k.bvalue = all, all; return k },
-			group:  func(k cellKey) cellKey { k.bvalue = ""; return k },
+			parent: func(_ *Value, k cellKey) (cellKey, cellKey, bool) {
+				g := k
+				g.bvalue = ""
+				k.breakdown, k.bvalue = all, all
+				return k, g, g.breakdown != all && !partial[g.breakdown]
+			},
+			implicit: true,
 		},
 		{ // phases
-			member: func(k cellKey) bool { return k.phase != all },
-			total:  func(k cellKey) cellKey { k.phase = all; return k },
-			group:  func(k cellKey) cellKey { k.phase = ""; return k },
+			parent: func(_ *Value, k cellKey) (cellKey, cellKey, bool) {
+				g := k
+				g.phase = ""
+				ok := k.phase != all
+				k.phase = all
+				return k, g, ok
+			},
+			implicit: true,
 		},
 		{ // schools or neighbourhoods of the borough
-			member: func(k cellKey) bool { return k.level != "borough" },
-			total:  func(k cellKey) cellKey { k.level, k.code = "borough", HackneyCode; return k },
-			group:  func(k cellKey) cellKey { k.code = ""; return k },
+			parent: func(_ *Value, k cellKey) (cellKey, cellKey, bool) {
+				g := k
+				g.code = ""
+				ok := k.level != "borough"
+				k.level, k.code = "borough", HackneyCode
+				return k, g, ok
+			},
+			implicit: true,
+		},
+		{ // ethnicity codes of an ethnicity group
+			parent: func(v *Value, k cellKey) (cellKey, cellKey, bool) {
+				return nested("ethnicity_group", v.EthnicityGroup, k)
+			},
+		},
+		{ // ethnicity codes of a focus group
+			parent: func(v *Value, k cellKey) (cellKey, cellKey, bool) {
+				return nested("focus_group", v.FocusGroup, k)
+			},
+		},
+		{ // schools of a neighbourhood: of their phase, else of phase all
+			parent: func(v *Value, k cellKey) (cellKey, cellKey, bool) {
+				if k.level != "school" || v.Neighbourhood == "" {
+					return k, k, false
+				}
+				g := k
+				g.level, g.code = "school\x00"+v.Neighbourhood, ""
+				k.level, k.code = "neighbourhood", v.Neighbourhood
+				if _, ok := index[k]; !ok {
+					k.phase, g.phase = all, ""
+				}
+				return k, g, true
+			},
 		},
 	}
 	var groups []siblingGroup
@@ -209,15 +289,22 @@ func siblingGroups(values []Value) []siblingGroup {
 		at := map[cellKey]int{} // group key -> position in groups
 		for i := range values {
 			v := &values[i]
-			k := keyOf(v)
-			if !d.member(k) || !additive(v) {
+			if !additive(v) {
 				continue
 			}
-			t, ok := index[d.total(k)]
-			if !ok || !additive(&values[t]) {
+			tk, gk, ok := d.parent(v, keyOf(v))
+			if !ok {
 				continue
 			}
-			gk := d.group(k)
+			t, found := index[tk]
+			switch {
+			case !found && !d.implicit:
+				continue
+			case !found:
+				t = -1
+			case !additive(&values[t]):
+				continue
+			}
 			pos, ok := at[gk]
 			if !ok {
 				pos = len(groups)
@@ -228,6 +315,46 @@ func siblingGroups(values []Value) []siblingGroup {
 		}
 	}
 	return groups
+}
+
+// repeatedFigures groups the rows that may show one figure twice: same
+// period, geography, phase, breakdown value and numerator, in any metric
+// or measure ([sameFigure] decides). Groups of one row are left out.
+func repeatedFigures(values []Value) [][]int {
+	type key struct {
+		period, periodType, level, code, phase, breakdown, bvalue string
+		numerator                                                 float64
+	}
+	by := map[key][]int{}
+	var order []key
+	for i := range values {
+		v := &values[i]
+		if !v.Numerator.Valid {
+			continue
+		}
+		k := key{v.Period, v.PeriodType, v.GeographyLevel, v.GeographyCode, v.Phase, v.Breakdown, v.BreakdownValue, v.Numerator.V}
+		if _, ok := by[k]; !ok {
+			order = append(order, k)
+		}
+		by[k] = append(by[k], i)
+	}
+	var out [][]int
+	for _, k := range order {
+		if len(by[k]) > 1 {
+			out = append(out, by[k])
+		}
+	}
+	return out
+}
+
+// sameFigure reports whether two rows with the same numerator (see
+// [repeatedFigures]) show the same figure: the same denominator, or within
+// one metric no denominator on one of them (a count beside its rate).
+func sameFigure(a, b *Value) bool {
+	if a.Denominator.Valid && b.Denominator.Valid {
+		return a.Denominator.V == b.Denominator.V
+	}
+	return a.Denominator.Valid == b.Denominator.Valid || a.MetricID == b.MetricID
 }
 
 func keyOf(v *Value) cellKey {

@@ -271,3 +271,166 @@ func TestSuppressHidesChangeAfterSuppressedPeriod(t *testing.T) {
 		t.Errorf("(suppressed, hide previous) by period (-want +got):\n%s", diff)
 	}
 }
+
+// TestSuppressNestedAndRepeated: a suppressed figure cannot be worked out
+// from a total other than the row "all" (an ethnicity group or focus group
+// over its ethnicity codes, a neighbourhood over its schools, a total
+// published in another metric), nor from the same figure shown in another
+// measure or metric.
+func TestSuppressNestedAndRepeated(t *testing.T) {
+	eth := func(code, group, focus string, n, d float64) Value {
+		v := borough(all, "ethnicity", code, n, d)
+		v.EthnicityGroup, v.FocusGroup = group, focus
+		return v
+	}
+	inN := func(urn, nbh string, n, d float64) Value {
+		v := school(urn, n, d)
+		v.Neighbourhood = nbh
+		return v
+	}
+	as := func(metric, measure string, v Value) Value {
+		v.MetricID, v.Measure = metric, measure
+		return v
+	}
+	count := func(v Value) Value { // the count measure: the numerator alone
+		v.Measure, v.Unit, v.Denominator, v.Value = "count", "count", sql.Null[float64]{}, v.Numerator
+		return v
+	}
+	tests := []struct {
+		name   string
+		values []Value
+		want   map[string]string // metric/measure label -> primary|secondary
+	}{
+		{
+			// BCRB (3) hidden; across all ethnicities the smallest shown is
+			// WIRT, which leaves BCRB = Black - BAFR - BOTH, and WIRT =
+			// White - WBRI - WOTH.
+			name: "ethnicity codes add up to their ethnicity group",
+			values: []Value{
+				borough(all, all, all, 300, 3000),
+				borough(all, "ethnicity_group", "Black", 93, 900),
+				borough(all, "ethnicity_group", "White", 207, 2100),
+				eth("BCRB", "Black", "", 3, 100),
+				eth("BAFR", "Black", "", 50, 500),
+				eth("BOTH", "Black", "", 40, 300),
+				eth("WBRI", "White", "", 150, 1500),
+				eth("WIRT", "White", "", 10, 100),
+				eth("WOTH", "White", "", 47, 500),
+			},
+			want: map[string]string{
+				"m/value borough/E09000012 all ethnicity=BCRB": "primary",
+				"m/value borough/E09000012 all ethnicity=WIRT": "secondary",
+				"m/value borough/E09000012 all ethnicity=BOTH": "secondary",
+				"m/value borough/E09000012 all ethnicity=WOTH": "secondary",
+			},
+		},
+		{
+			// WTUR (3) hidden, WBRI (10) the smallest shown: the focus
+			// group row would give WTUR = TKTC - WKUR - WTUC.
+			name: "ethnicity codes add up to their focus group",
+			values: []Value{
+				borough(all, all, all, 63, 650),
+				borough(all, "focus_group", "TKTC", 53, 550),
+				eth("WTUR", "White", "TKTC", 3, 50),
+				eth("WKUR", "White", "TKTC", 30, 300),
+				eth("WTUC", "White", "TKTC", 20, 200),
+				eth("WBRI", "White", "", 10, 100),
+			},
+			want: map[string]string{
+				"m/value borough/E09000012 all ethnicity=WTUR": "primary",
+				"m/value borough/E09000012 all ethnicity=WBRI": "secondary",
+				"m/value borough/E09000012 all ethnicity=WTUC": "secondary",
+			},
+		},
+		{
+			// School A (4) hidden, C (10) the smallest school shown: the
+			// neighbourhood rows give A = N1 - B and C = N2 - D.
+			name: "schools add up to their neighbourhood",
+			values: []Value{
+				borough(all, all, all, 164, 2000),
+				cellOf("neighbourhood", "N1", all, all, all, 54, 600),
+				cellOf("neighbourhood", "N2", all, all, all, 110, 1400),
+				inN("A", "N1", 4, 100),
+				inN("B", "N1", 50, 500),
+				inN("C", "N2", 10, 400),
+				inN("D", "N2", 100, 1000),
+			},
+			want: map[string]string{
+				"m/value school/A all all=all": "primary",
+				"m/value school/C all all=all": "secondary",
+				"m/value school/B all all=all": "secondary",
+				"m/value school/D all all=all": "secondary",
+			},
+		},
+		{
+			// A risk ratio has no row "all", but the total of its
+			// numerators is another metric's figure.
+			name: "a total published elsewhere",
+			values: []Value{
+				borough(all, "gender", "F", 3, 100),
+				borough(all, "gender", "M", 50, 100),
+				borough(all, "gender", "X", 60, 200),
+			},
+			want: map[string]string{
+				"m/value borough/E09000012 all gender=F": "primary",
+				"m/value borough/E09000012 all gender=M": "secondary",
+			},
+		},
+		{
+			// The rate hides X (47 of 200), the count hides M (47, a tie
+			// broken by name): each would show what the other hides.
+			name: "the same figure in another measure",
+			values: []Value{
+				borough(all, all, all, 100, 1000),
+				borough(all, "gender", "F", 3, 400),
+				borough(all, "gender", "M", 47, 300),
+				borough(all, "gender", "X", 47, 200),
+				count(borough(all, all, all, 100, 1000)),
+				count(borough(all, "gender", "F", 3, 400)),
+				count(borough(all, "gender", "M", 47, 300)),
+				count(borough(all, "gender", "X", 47, 200)),
+			},
+			want: map[string]string{
+				"m/value borough/E09000012 all gender=F": "primary",
+				"m/value borough/E09000012 all gender=X": "secondary",
+				"m/value borough/E09000012 all gender=M": "secondary",
+				"m/count borough/E09000012 all gender=F": "primary",
+				"m/count borough/E09000012 all gender=M": "secondary",
+				"m/count borough/E09000012 all gender=X": "secondary",
+			},
+		},
+		{
+			// X is hidden to protect F; the risk ratio's row for X repeats
+			// its numerator and denominator.
+			name: "the same figure in another metric",
+			values: []Value{
+				borough(all, all, all, 100, 1000),
+				borough(all, "gender", "F", 3, 400),
+				borough(all, "gender", "M", 50, 300),
+				borough(all, "gender", "X", 47, 300),
+				as("rr", "suspension", borough(all, "gender", "X", 47, 300)),
+				as("rr", "suspension", borough(all, "gender", "M", 50, 400)), // another M: 50 of 400
+			},
+			want: map[string]string{
+				"m/value borough/E09000012 all gender=F":       "primary",
+				"m/value borough/E09000012 all gender=X":       "secondary",
+				"rr/suspension borough/E09000012 all gender=X": "secondary",
+				"rr/suspension borough/E09000012 all gender=M": "secondary", // its sibling, as no total is shown
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			Suppress(tt.values, 5)
+			got := map[string]string{}
+			for _, v := range tt.values {
+				if v.Suppressed != NotSuppressed {
+					got[v.MetricID+"/"+v.Measure+" "+label(v)] = v.Suppressed.String()
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("suppressed cells (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

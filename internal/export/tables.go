@@ -108,7 +108,7 @@ func writeValuesCSV(w io.Writer, values []Value) error {
 			csvDate(v.PeriodStart), csvDate(v.PeriodEnd), v.GeographyLevel, defuse(v.GeographyCode),
 			defuse(v.GeographyName), defuse(v.Phase), defuse(v.Breakdown), defuse(v.BreakdownValue),
 			csvNum(v.Numerator, hidden), csvNum(v.Denominator, hidden), csvNum(v.Value, hidden), v.Unit,
-			csvNum(v.CILower, hidden), csvNum(v.CIUpper, hidden), csvNum(v.Target, false), v.Status,
+			csvNum(v.CILower, hidden), csvNum(v.CIUpper, hidden), csvNum(v.Target, v.HideTarget()), v.Status,
 			csvNum(v.PreviousValue, v.HidePrevious()), csvNum(v.Change, v.HidePrevious()), defuse(v.Flag),
 			csvInt(v.RunID), csvTime(v.ComputedAt), strconv.FormatBool(hidden),
 		}
@@ -182,7 +182,7 @@ func writeValuesParquet(ctx context.Context, path string, values []Value) error 
 			nullTime(v.PeriodStart), nullTime(v.PeriodEnd), v.GeographyLevel, v.GeographyCode,
 			nullStr(v.GeographyName), v.Phase, v.Breakdown, v.BreakdownValue,
 			nullNum(v.Numerator, hidden), nullNum(v.Denominator, hidden), nullNum(v.Value, hidden), v.Unit,
-			nullNum(v.CILower, hidden), nullNum(v.CIUpper, hidden), nullNum(v.Target, false), v.Status,
+			nullNum(v.CILower, hidden), nullNum(v.CIUpper, hidden), nullNum(v.Target, v.HideTarget()), v.Status,
 			nullNum(v.PreviousValue, hidePrev), nullNum(v.Change, hidePrev), nullStr(v.Flag),
 			nullInt(v.RunID), nullTime(v.ComputedAt), hidden}
 	})

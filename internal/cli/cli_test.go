@@ -43,6 +43,8 @@ func TestRunIngestStatusSQL(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "data/inbox/census_2025-01-16.csv"),
 		"census_date,urn,upn,ncy,gender,ethnicity,fsm,sen_provision\n16/01/2025,100001,A12345678901B,R,F,WBRI,N,N\n")
 	writeFile(t, filepath.Join(dir, "data/inbox/_manifest.json"), "{}") // ignored: starts with _
+	// Excel's lock file while someone has a return open: ignored, not rejected.
+	writeFile(t, filepath.Join(dir, "data/inbox/~$census_2025-01-16.xlsx"), "\x0bJo Bloggs\x00\x00")
 
 	code, out, errs := cli(t, dir, "run")
 	if code != ExitOK {
@@ -152,5 +154,72 @@ func TestWriteRowsFormatsDuckDBTypes(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("%s output:\n%s\nlacks %q", format, b.String(), want)
 		}
+	}
+}
+
+// TestUsageErrorsExitTwo: a bad command line is exit 2 whatever is wrong
+// with it (a flag, the arguments, the command, the return type), so cron
+// scripts can tell it from a failed or rejecting run.
+func TestUsageErrorsExitTwo(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "census.csv"), "census_date,urn\n")
+	for _, args := range [][]string{
+		{"ingest"},
+		{"validate"},
+		{"bogus"},
+		{"sql"},
+		{"status", "extra"},
+		{"ingest", "--return", "nonsense", "census.csv"},
+		{"validate", "--return", "nonsense", "census.csv"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, out, errs := cli(t, dir, args...)
+			if code != ExitUsage {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, ExitUsage, out, errs)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data/warehouse.duckdb")); !os.IsNotExist(err) {
+		t.Error("a usage error created a warehouse")
+	}
+}
+
+// TestWriteRowsKeepsNumbersWhole: a double prints in full (a budget of
+// £1,234,567.50 is not 1.23457e+06), in CSV and in the table.
+func TestWriteRowsKeepsNumbersWhole(t *testing.T) {
+	db, err := warehouse.OpenScratch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	q := `select 1234567.5::double as a, 20000000::double as b, -0.25::double as c, 1e-7::double as d, 12.5::float as e`
+	for format, want := range map[string]string{
+		"csv":   "a,b,c,d,e\n1234567.5,20000000,-0.25,0.0000001,12.5\n",
+		"table": "1234567.5  20000000  -0.25  0.0000001  12.5",
+	} {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := writeRows(&b, rows, format); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s output:\n%s\nlacks %q", format, b.String(), want)
+		}
+	}
+}
+
+// TestValidateNamesTheFileAsGiven: validate's lines start with the path the
+// user gave, so an editor or grep can open it.
+func TestValidateNamesTheFileAsGiven(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "inbox/census_bad.csv"),
+		"census_date,urn,upn,ncy,gender,ethnicity,fsm,sen_provision\n16/01/2025,100001,A12345678901B,R,F,WBRI,N,N\n31/02/2025,100001,A12345678902B,R,F,WBRI,N,N\n")
+	code, out, _ := cli(t, dir, "validate", "inbox/census_bad.csv")
+	if code != ExitRejected || !strings.HasPrefix(out, "inbox/census_bad.csv:3:census_date: expected a date") {
+		t.Errorf("validate: exit %d\n%s", code, out)
 	}
 }

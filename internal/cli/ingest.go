@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"planmetrics/internal/benchmark"
 	"planmetrics/internal/ingest"
 	"planmetrics/internal/spec"
 	"planmetrics/internal/warehouse"
@@ -42,11 +43,31 @@ func fileCommand(app *App, name, short, long string, run func(context.Context, *
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
+			if err := app.checkReturnType(opts.ReturnType); err != nil {
+				return err
+			}
 			return run(cmd.Context(), app, opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.ReturnType, "return", "", "return type (census, schools, exclusions, ehcp, budgets, dsg, ...)")
 	return cmd
+}
+
+// checkReturnType refuses a --return naming no return spec nor published
+// data type, as a usage error: nothing is loaded.
+func (app *App) checkReturnType(name string) error {
+	if name == "" || benchmark.IsType(name) {
+		return nil
+	}
+	specs, err := spec.Load(app.Pipelines)
+	if err != nil {
+		return fmt.Errorf("return specs: %w", err)
+	}
+	if _, ok := specs.Get(name); !ok {
+		return usageError{fmt.Errorf("--return %q: use one of %s, or of the published data types %s",
+			name, strings.Join(specs.Names(), ", "), strings.Join(benchmark.Types(), ", "))}
+	}
+	return nil
 }
 
 // runIngest loads opts.Files in one write session.

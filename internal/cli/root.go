@@ -101,6 +101,15 @@ func NewRootCmd(app *App) *cobra.Command {
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			return app.setup(cmd)
 		},
+		// Runnable, with arguments checked, so that an unknown command is
+		// a usage error (cobra reports it as a plain error otherwise).
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("unknown command %q for %q: see planmetrics --help", args[0], cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
@@ -112,7 +121,24 @@ func NewRootCmd(app *App) *cobra.Command {
 	for _, c := range commands {
 		root.AddCommand(c(app))
 	}
+	usageArgs(root)
 	return root
+}
+
+// usageArgs makes the argument checks of c and its subcommands return
+// usage errors (exit 2).
+func usageArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
 }
 
 // commands lists the subcommand constructors; each lives in its own file.

@@ -34,7 +34,8 @@ func newRunCmd(app *App) *cobra.Command {
 }
 
 // inboxFiles lists the returns in dir: supported files, skipping names
-// starting with '_' or '.' (manifests, editor and lock files), the school
+// starting with '_' or '.' (manifests, editor and lock files) or "~$"
+// (the lock file Excel leaves beside a workbook someone has open), the school
 // register first (other returns check URNs against it), then by name so a
 // resubmission sorts after the file it corrects.
 func inboxFiles(dir string, specs *spec.Set) ([]string, error) {
@@ -44,7 +45,7 @@ func inboxFiles(dir string, specs *spec.Set) ([]string, error) {
 			return err
 		}
 		name := d.Name()
-		if p != dir && (strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".")) {
+		if p != dir && (strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$")) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -163,10 +165,21 @@ func text(v any) string {
 	case duckdb.Interval:
 		return fmt.Sprintf("%d months %d days %d microseconds", x.Months, x.Days, x.Micros)
 	case float64:
-		return fmt.Sprintf("%.6g", x)
+		return formatFloat(x, 64)
+	case float32:
+		return formatFloat(float64(x), 32)
 	default:
 		return fmt.Sprint(x)
 	}
+}
+
+// formatFloat prints a number in full, without an exponent unless it is
+// huge: output is data (CSV for the next tool), not a rounded display.
+func formatFloat(x float64, bits int) string {
+	if math.Abs(x) >= 1e21 {
+		return strconv.FormatFloat(x, 'g', -1, bits)
+	}
+	return strconv.FormatFloat(x, 'f', -1, bits)
 }
 
 func jsonValue(v any) any {

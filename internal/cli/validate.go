@@ -29,14 +29,16 @@ func runValidate(ctx context.Context, app *App, opts ingestOptions) error {
 		return err
 	}
 	var results []ingest.Result
+	paths := map[int64]string{} // load id -> the path as given, for the messages
 	for _, f := range opts.Files {
 		res, err := loader.Load(ctx, f, opts.ReturnType)
 		if err != nil {
 			return err
 		}
 		results = append(results, res)
+		paths[res.LoadID] = f
 	}
-	rows, err := db.QueryContext(ctx, `SELECT r.file, coalesce(r.sheet, ''), coalesce(r.row_number, 0), coalesce(r.column_name, ''),
+	rows, err := db.QueryContext(ctx, `SELECT r.load_id, r.file, coalesce(r.sheet, ''), coalesce(r.row_number, 0), coalesce(r.column_name, ''),
 		r.value, r.message, r.rule FROM meta.rejects r WHERE r.rule <> 'file' ORDER BY r.load_id, r.row_number, r.column_name`)
 	if err != nil {
 		return err
@@ -44,10 +46,13 @@ func runValidate(ctx context.Context, app *App, opts ingestOptions) error {
 	defer rows.Close()
 	for rows.Next() {
 		var file, sheet, column, message, rule string
-		var row int64
+		var loadID, row int64
 		var val *string
-		if err := rows.Scan(&file, &sheet, &row, &column, &val, &message, &rule); err != nil {
+		if err := rows.Scan(&loadID, &file, &sheet, &row, &column, &val, &message, &rule); err != nil {
 			return err
+		}
+		if p, ok := paths[loadID]; ok {
+			file = p
 		}
 		line := ingest.Position(file, sheet, row, column) + message
 		if val != nil {

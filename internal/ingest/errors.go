@@ -12,8 +12,12 @@ var (
 	ErrMissingColumns = errors.New("missing required columns")
 	// ErrUnreadable: the file could not be opened or read as CSV or Excel.
 	ErrUnreadable = errors.New("unreadable file")
-	// ErrNoRows: the file has a header but no data rows.
+	// ErrNoRows: the file is empty, or has a header but no data rows.
 	ErrNoRows = errors.New("no data rows")
+	// ErrSeveralSheets: more than one sheet of a workbook holds rows.
+	ErrSeveralSheets = errors.New("several data sheets")
+	// ErrChanged: the file changed while it was being loaded.
+	ErrChanged = errors.New("the file changed while it was being loaded")
 )
 
 // FileError is a problem with a file as a whole, or with one position in it.

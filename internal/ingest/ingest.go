@@ -21,12 +21,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
+	"github.com/xuri/excelize/v2"
 
 	"planmetrics/internal/benchmark"
 	"planmetrics/internal/buildinfo"
@@ -96,6 +100,11 @@ type Result struct {
 func (l *Loader) Load(ctx context.Context, path, forceType string) (Result, error) {
 	start := time.Now()
 	res := Result{File: path}
+	before, err := os.Stat(path)
+	if err != nil {
+		res.Status, res.Err = StatusRejected, &FileError{File: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+		return l.recordWhole(ctx, res, "", start)
+	}
 	sum, err := fileSHA256(path)
 	if err != nil {
 		res.Status, res.Err = StatusRejected, &FileError{File: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
@@ -112,12 +121,15 @@ func (l *Loader) Load(ctx context.Context, path, forceType string) (Result, erro
 	if bt, ok := l.benchmarkType(path, forceType); ok {
 		res.Return = bt
 		return l.transaction(ctx, res, sum, start, func(conn *sql.Conn, res *Result) error {
-			return l.loadBenchmark(ctx, conn, res, sum, start)
+			if err := l.loadBenchmark(ctx, conn, res, sum, start); err != nil {
+				return err
+			}
+			return unchanged(path, before)
 		})
 	}
 	f, err := tabular.Open(path)
 	if err != nil {
-		res.Status, res.Err = StatusRejected, &FileError{File: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+		res.Status, res.Err = StatusRejected, readError(path, "", err)
 		return l.recordWhole(ctx, res, sum, start)
 	}
 	defer f.Close()
@@ -132,8 +144,42 @@ func (l *Loader) Load(ctx context.Context, path, forceType string) (Result, erro
 	}
 	res.Return, res.Sheet, res.HeaderRow = found.ret.Name, found.sheet, found.headerLine
 	return l.transaction(ctx, res, sum, start, func(conn *sql.Conn, res *Result) error {
-		return l.loadInTx(ctx, conn, f, found, res, sum, start)
+		if err := l.loadInTx(ctx, conn, f, found, res, sum, start); err != nil {
+			return err
+		}
+		return unchanged(path, before)
 	})
+}
+
+// unchanged checks that the file at path has the size and modification
+// time it had when its load began: a file still being written into the
+// inbox must not be loaded half-written (the next run loads it whole).
+func unchanged(path string, before os.FileInfo) error {
+	after, err := os.Stat(path)
+	if err != nil {
+		return &FileError{File: path, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+	}
+	if after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
+		return &FileError{File: path, Err: fmt.Errorf("%w (is it still being written?): nothing was loaded; load it again once it is complete", ErrChanged)}
+	}
+	return nil
+}
+
+// readError reports a problem reading the file, at the position the reader
+// gives, naming the file once.
+func readError(path, sheet string, err error) *FileError {
+	fe := &FileError{File: path, Sheet: sheet, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+	var te *tabular.Error
+	if errors.As(err, &te) && te.Err != nil {
+		fe.Row, fe.Err = te.Line, fmt.Errorf("%w: %w", ErrUnreadable, te.Err)
+		if te.Sheet != "" {
+			fe.Sheet = te.Sheet
+		}
+		if te.Column > 0 {
+			fe.Column = fmt.Sprintf("field %d", te.Column)
+		}
+	}
+	return fe
 }
 
 // benchmarkType tells whether path is a published benchmark file (EES,
@@ -180,7 +226,22 @@ type found struct {
 	headerLine int
 	header     []string
 	match      spec.HeaderMatch
+	hidden     bool   // the sheet is hidden
+	rows       bool   // rows follow the header
 	otherSheet string // another sheet that also matched (warned about, not loaded)
+	otherNote  string // what to say about it
+}
+
+// hasRows reports whether any of rows (those after a header) is data: not
+// a totals row, not the header again.
+func hasRows(rows [][]string, header []string) bool {
+	key := rowKey(header)
+	for _, r := range rows {
+		if !isTotalRow(r) && rowKey(r) != key {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *Loader) findReturn(ctx context.Context, f tabular.File, path, forceType string) (found, error) {
@@ -199,13 +260,15 @@ func (l *Loader) findReturn(ctx context.Context, f tabular.File, path, forceType
 			candidates = l.opts.Specs.Returns
 		}
 	}
-	var best found
+	var hits []found
 	var firstErr error
+	empty := true
 	for _, sh := range orderSheets(f.Sheets()) {
 		top, lines, err := headRows(ctx, f, sh.Name, l.opts.HeaderSearchRows)
 		if err != nil {
-			return found{}, &FileError{File: path, Sheet: sh.Name, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+			return found{}, readError(path, sh.Name, err)
 		}
+		empty = empty && len(top) == 0
 		i, m, err := spec.FindHeader(top, candidates)
 		if err != nil {
 			if firstErr == nil {
@@ -213,21 +276,43 @@ func (l *Loader) findReturn(ctx context.Context, f tabular.File, path, forceType
 			}
 			continue
 		}
-		fd := found{ret: m.Return, sheet: sh.Name, headerLine: lines[i], header: top[i], match: m}
-		switch {
-		case best.ret == nil:
-			best = fd
-		case !best.match.Complete() && m.Complete():
-			best = fd
-		case m.Complete() && best.otherSheet == "":
-			best.otherSheet = sh.Name
-		}
+		hits = append(hits, found{ret: m.Return, sheet: sh.Name, headerLine: lines[i], header: top[i], match: m,
+			hidden: sh.Hidden, rows: hasRows(top[i+1:], top[i])})
 	}
-	if best.ret == nil {
-		if firstErr == nil {
-			firstErr = &FileError{File: path, Err: errors.New("the file has no sheets")}
+	if len(hits) == 0 {
+		switch {
+		case empty:
+			return found{}, &FileError{File: path, Err: fmt.Errorf("%w: the file is empty", ErrNoRows)}
+		case firstErr == nil:
+			return found{}, &FileError{File: path, Err: errors.New("the file has no sheets")}
 		}
 		return found{}, firstErr
+	}
+	// The first sheet with a complete header is loaded (else the first
+	// match, to say what is missing). Another visible sheet with a complete
+	// header and rows below it refuses the file: loading one sheet would
+	// lose the other's rows.
+	best := hits[0]
+	for _, h := range hits {
+		if h.match.Complete() {
+			best = h
+			break
+		}
+	}
+	for _, h := range hits {
+		switch {
+		case h.sheet == best.sheet || !h.match.Complete():
+		case h.rows && !h.hidden:
+			return found{}, &FileError{File: path, Sheet: h.sheet, Row: h.headerLine, Err: fmt.Errorf(
+				"%w: sheet %q also holds %s rows, besides sheet %q: nothing was loaded, as the rows of one sheet would be lost; send one data sheet per file, or move the rows onto one sheet",
+				ErrSeveralSheets, h.sheet, h.ret.Name, best.sheet)}
+		case best.otherSheet == "":
+			best.otherSheet = h.sheet
+			best.otherNote = fmt.Sprintf("sheet %q also has a %s header and was not loaded", h.sheet, h.ret.Name)
+			if h.rows {
+				best.otherNote = fmt.Sprintf("hidden sheet %q also has %s rows and was not loaded: unhide it and send it as a file of its own if they are wanted", h.sheet, h.ret.Name)
+			}
+		}
 	}
 	if !best.match.Complete() {
 		msg := fmt.Sprintf("%v: %s", ErrMissingColumns, strings.Join(best.match.Missing, ", "))
@@ -284,6 +369,7 @@ type landingColumn struct {
 	ident string // quoted landing column
 	cell  int    // index in the row
 	upn   bool
+	date  bool
 }
 
 // transaction runs load in one transaction on a connection of its own (with
@@ -336,18 +422,29 @@ func (l *Loader) transaction(ctx context.Context, res Result, sum string, start 
 func (l *Loader) loadInTx(ctx context.Context, conn *sql.Conn, f tabular.File, fd found, res *Result, sum string, start time.Time) error {
 	r := fd.ret
 	name := filepath.Base(res.File)
-	cols, unknown := landingColumns(r, fd.match, fd.header)
+	cols, unknown, names := landingColumns(r, fd.match, fd.header, f.Format())
 	if _, err := conn.ExecContext(ctx, landingDDL(cols)); err != nil {
 		return fmt.Errorf("create landing table: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS landing")
 	var warns []warning
 	for _, u := range unknown {
-		warns = append(warns, warning{row: int64(fd.headerLine), column: u.header, rule: "unknown_column",
-			message: fmt.Sprintf("column %q is not in the %s spec: kept in raw.%s._extra", u.header, r.Name, r.Name)})
+		w := warning{row: int64(fd.headerLine), column: u.header, rule: "unknown_column",
+			message: fmt.Sprintf("column %q is not in the %s spec: kept in raw.%s._extra", u.header, r.Name, r.Name)}
+		switch {
+		case u.unnamed:
+			w.rule, w.message = "unnamed_column", fmt.Sprintf("%s has no header: its values are kept in raw.%s._extra under %q; name the column", u.header, r.Name, u.header)
+		case u.upn:
+			w.rule, w.message = "upn_column", fmt.Sprintf("column %q holds pupil numbers: kept pseudonymised in raw.%s._extra (invalid ones masked)", u.header, r.Name)
+		}
+		warns = append(warns, w)
+	}
+	for _, n := range names {
+		warns = append(warns, warning{row: int64(fd.headerLine), column: n, rule: "name_column",
+			message: fmt.Sprintf("column %q holds people's names: not loaded (names are never loaded)", n)})
 	}
 	if fd.otherSheet != "" {
-		warns = append(warns, warning{rule: "other_sheet", message: fmt.Sprintf("sheet %q also has a %s header and was not loaded: send one sheet per file", fd.otherSheet, r.Name)})
+		warns = append(warns, warning{rule: "other_sheet", message: fd.otherNote})
 	}
 	land, err := l.land(ctx, conn, f, res.File, fd, cols, unknown)
 	if err != nil {
@@ -386,10 +483,8 @@ func (l *Loader) loadInTx(ctx context.Context, conn *sql.Conn, f tabular.File, f
 			return fmt.Errorf("create raw.%s: %w", r.Name, err)
 		}
 	}
-	if rs := rules(r, present); len(rs) > 0 {
-		if _, err := exec("validate", rejectsInsert(rs), res.LoadID, name); err != nil {
-			return err
-		}
+	if _, err := exec("validate", rejectsInsert(append(rules(r, present), overflowRule)), res.LoadID, name); err != nil {
+		return err
 	}
 	if len(r.Unique) > 0 {
 		if _, err := exec("check keys of", duplicatesInsert(r), res.LoadID, name); err != nil {
@@ -426,18 +521,21 @@ func (l *Loader) loadInTx(ctx context.Context, conn *sql.Conn, f tabular.File, f
 }
 
 type unknownColumn struct {
-	header string
-	cell   int
+	header  string // as written, or "column N" when the header cell is blank
+	cell    int
+	upn     bool // the header names pupil numbers: values are pseudonymised
+	unnamed bool // the header cell is blank
 }
 
 // landingColumns pairs the header's cells with spec columns; the rest are
-// unknown columns kept in _extra.
-func landingColumns(r *spec.Return, m spec.HeaderMatch, header []string) ([]landingColumn, []unknownColumn) {
+// unknown columns kept in _extra, except columns of people's names, which
+// are never loaded (their headers are returned as names).
+func landingColumns(r *spec.Return, m spec.HeaderMatch, header []string, format string) ([]landingColumn, []unknownColumn, []string) {
 	var cols []landingColumn
 	used := map[int]bool{}
 	for _, c := range r.Columns {
 		if i, ok := m.Index[c.Name]; ok {
-			cols = append(cols, landingColumn{name: c.Name, ident: landingCol(c.Name), cell: i, upn: c.Type == spec.TypeUPN})
+			cols = append(cols, landingColumn{name: c.Name, ident: landingCol(c.Name), cell: i, upn: c.Type == spec.TypeUPN, date: c.Type == spec.TypeDate})
 			used[i] = true
 			if c.Type == spec.TypeUPN {
 				cols = append(cols, landingColumn{name: c.Name + "__invalid", ident: invalidCol(c.Name), cell: -1})
@@ -445,12 +543,64 @@ func landingColumns(r *spec.Return, m spec.HeaderMatch, header []string) ([]land
 		}
 	}
 	var unknown []unknownColumn
+	var names []string
 	for i, h := range header {
-		if !used[i] && strings.TrimSpace(h) != "" {
-			unknown = append(unknown, unknownColumn{header: strings.TrimSpace(h), cell: i})
+		h = strings.TrimSpace(h)
+		switch {
+		case used[i]:
+		case h == "":
+			unknown = append(unknown, unknownColumn{header: columnLabel(format, i), cell: i, unnamed: true})
+		case isNameHeader(h):
+			names = append(names, h)
+		default:
+			unknown = append(unknown, unknownColumn{header: h, cell: i, upn: isUPNHeader(h)})
 		}
 	}
-	return cols, unknown
+	return cols, unknown, names
+}
+
+// columnLabel names the column at cell (0-based) of a sheet where it has no
+// header: "column G" in a workbook, "column 7" in a CSV file.
+func columnLabel(format string, cell int) string {
+	if format == "xlsx" {
+		if name, err := excelize.ColumnNumberToName(cell + 1); err == nil {
+			return "column " + name
+		}
+	}
+	return fmt.Sprintf("column %d", cell+1)
+}
+
+// isUPNHeader tells a column of pupil numbers by its header ("Former UPN",
+// "Unique pupil number").
+func isUPNHeader(h string) bool {
+	n := spec.NormalizeName(h)
+	return strings.Contains(n, "pupil_number") || slices.Contains(strings.Split(n, "_"), "upn")
+}
+
+// personNames are header words that mark a column of people's names.
+var personNames = map[string]bool{"forename": true, "forenames": true, "surname": true, "surnames": true,
+	"firstname": true, "lastname": true, "fullname": true, "name": true, "names": true}
+
+// nameOf are the words before "name" that make it a person's name.
+var nameOf = map[string]bool{"first": true, "last": true, "full": true, "middle": true, "given": true, "family": true,
+	"pupil": true, "child": true, "student": true, "learner": true, "preferred": true, "legal": true, "former": true,
+	"parent": true, "carer": true, "mother": true, "father": true, "person": true, "staff": true}
+
+// isNameHeader tells a column of people's names by its header: "Forename",
+// "Legal Surname", "Pupil name", "Name"; not "School name".
+func isNameHeader(h string) bool {
+	words := strings.Split(spec.NormalizeName(h), "_")
+	for i, w := range words {
+		switch {
+		case w == "name" || w == "names":
+			if len(words) == 1 || (i > 0 && nameOf[words[i-1]]) {
+				return true
+			}
+		case personNames[w]:
+			return true
+		}
+	}
+	return false
 }
 
 type landed struct {
@@ -458,23 +608,53 @@ type landed struct {
 	warnings      []warning
 }
 
+// Landing columns before the spec's: row, sheet, extra JSON, and the first
+// value beyond the header of a CSV row (with its column), which rejects it.
+const landingFixed = 5
+
 // land streams the sheet's data rows into the landing table with the
-// Appender. UPNs are pseudonymised here, before anything reaches DuckDB.
+// Appender. UPNs are pseudonymised here, before anything reaches DuckDB:
+// those of the UPN column, of other columns whose header names pupil
+// numbers, and any value shaped like a UPN in other unknown columns.
 func (l *Loader) land(ctx context.Context, conn *sql.Conn, f tabular.File, path string, fd found, cols []landingColumn, unknown []unknownColumn) (landed, error) {
 	var out landed
 	ps := pseudonym.New(l.opts.Key)
 	headerKey := rowKey(fd.header)
+	csv := f.Format() == "csv"
+	date1904 := f.Date1904()
+	upnValues := map[string]int{} // unknown column -> first row where a UPN-shaped value was pseudonymised
+	beyond := map[string]int{}    // workbook column right of the header -> first row with a value
+	// extraValue is what _extra keeps of an unknown cell: never a clear UPN.
+	extraValue := func(u unknownColumn, v string, line int) string {
+		switch {
+		case u.upn && value.IsMissing(v):
+			return v
+		case u.upn && pseudonym.Valid(v):
+			return ps.Of(v)
+		case u.upn:
+			return pseudonym.Mask(v)
+		case pseudonym.Valid(v):
+			if _, seen := upnValues[u.header]; !seen {
+				upnValues[u.header] = line
+			}
+			return ps.Of(v)
+		}
+		return v
+	}
 	err := warehouse.WithDriverConn(conn, func(dc driver.Conn) error {
 		app, err := duckdb.NewAppender(dc, "temp", "main", "landing")
 		if err != nil {
 			return fmt.Errorf("landing appender: %w", err)
 		}
-		vals := make([]driver.Value, 3+len(cols))
+		vals := make([]driver.Value, landingFixed+len(cols))
 		extra := map[string]string{}
 		for row, err := range f.Rows(ctx, fd.sheet) {
 			if err != nil {
 				app.Close()
-				return &FileError{File: path, Sheet: fd.sheet, Row: row.Line, Err: fmt.Errorf("%w: %v", ErrUnreadable, err)}
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				return readError(path, fd.sheet, err)
 			}
 			if row.Line <= fd.headerLine {
 				continue
@@ -507,25 +687,47 @@ func (l *Loader) land(ctx context.Context, conn *sql.Conn, f tabular.File, path 
 						continue
 					}
 					if pseudonym.Valid(cell) {
-						vals[3+i] = ps.Of(cell)
+						vals[landingFixed+i] = ps.Of(cell)
 					} else {
-						vals[3+i+1] = pseudonym.Mask(cell) // the __invalid column follows
+						vals[landingFixed+i+1] = pseudonym.Mask(cell) // the __invalid column follows
 					}
 					continue
 				}
-				vals[3+i] = cell
+				if c.date && date1904 {
+					cell = shift1904(cell)
+				}
+				vals[landingFixed+i] = cell
 			}
-			if len(unknown) > 0 {
-				clear(extra)
-				for _, u := range unknown {
-					if v := cellAt(row.Cells, u.cell); strings.TrimSpace(v) != "" {
-						extra[u.header] = v
+			clear(extra)
+			for _, u := range unknown {
+				if v := cellAt(row.Cells, u.cell); strings.TrimSpace(v) != "" {
+					extra[u.header] = extraValue(u, v, row.Line)
+				}
+			}
+			// Values right of the header: in a CSV file, a sign that an
+			// unquoted delimiter shifted the row, which is rejected; in a
+			// workbook, notes beside the table, kept.
+			for i := len(fd.header); i < len(row.Cells); i++ {
+				v := row.Cells[i]
+				if strings.TrimSpace(v) == "" {
+					continue
+				}
+				label := columnLabel(f.Format(), i)
+				if csv {
+					if pseudonym.Valid(v) {
+						v = pseudonym.Mask(v)
 					}
+					vals[3], vals[4] = label, v
+					break
 				}
-				if len(extra) > 0 {
-					b, _ := json.Marshal(extra)
-					vals[2] = string(b)
+				if _, seen := beyond[label]; !seen {
+					beyond[label] = row.Line
 				}
+				extra[label] = extraValue(unknownColumn{header: label, cell: i}, v, row.Line)
+			}
+			if len(extra) > 0 {
+				b, _ := json.Marshal(extra)
+				vals[2] = string(b)
 			}
 			if err := app.AppendRow(vals...); err != nil {
 				app.Close()
@@ -539,7 +741,35 @@ func (l *Loader) land(ctx context.Context, conn *sql.Conn, f tabular.File, path 
 		}
 		return app.Close()
 	})
+	for _, label := range slices.Sorted(maps.Keys(beyond)) {
+		out.warnings = append(out.warnings, warning{row: int64(beyond[label]), column: label, rule: "unnamed_column",
+			message: fmt.Sprintf("%s, right of the header, has values: kept in raw.%s._extra under %q; give the column a header", label, fd.ret.Name, label)})
+	}
+	for _, col := range slices.Sorted(maps.Keys(upnValues)) {
+		out.warnings = append(out.warnings, warning{row: int64(upnValues[col]), column: col, rule: "upn_column",
+			message: fmt.Sprintf("column %q has values shaped like pupil numbers: kept pseudonymised in raw.%s._extra", col, fd.ret.Name)})
+	}
 	return out, err
+}
+
+// shift1904 turns the serial day number of a 1904 date-system workbook
+// into a 1900-system one, which the date parser reads. Dates typed as text
+// and bare years (which the parser rejects) are left alone.
+func shift1904(cell string) string {
+	t := strings.TrimSpace(cell)
+	whole, frac, _ := strings.Cut(t, ".")
+	if whole == "" || len(whole) > 5 || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" {
+		return cell
+	}
+	n, _ := strconv.Atoi(whole)
+	if len(whole) == 4 && n >= 1900 && n <= 2099 {
+		return cell
+	}
+	out := strconv.Itoa(n + tabular.Date1904Offset)
+	if frac != "" {
+		out += "." + frac
+	}
+	return out
 }
 
 func cellAt(cells []string, i int) string {

@@ -156,8 +156,14 @@ func derivedSelect(r *spec.Return) string {
 // typed (t) for which cond holds are rejected.
 type rule struct {
 	name, column, cond, valueExpr, message string
-	typedOnly                              bool // a check over typed columns alone (no landing join, so names are unambiguous)
+	columnExpr                             string // when set, names the column instead of column
+	typedOnly                              bool   // a check over typed columns alone (no landing join, so names are unambiguous)
 }
+
+// overflowRule rejects a CSV row with values right of the header: an
+// unquoted delimiter inside a value has shifted the values after it.
+var overflowRule = rule{name: "extra_values", columnExpr: "l._overflow_column", cond: "l._overflow_column IS NOT NULL", valueExpr: "l._overflow",
+	message: "the row has more values than the header has columns: a comma (or the delimiter) inside an unquoted value, e.g. 1,234, shifts the values after it; quote that value or remove the stray delimiter"}
 
 // rules lists the column rules of r for the columns present in the file.
 func rules(r *spec.Return, present map[string]bool) []rule {
@@ -223,11 +229,22 @@ func rejectsInsert(rs []rule) string {
 		if r.typedOnly {
 			from = "typed2 l"
 		}
-		parts[i] = fmt.Sprintf("SELECT l._row, l._sheet, %s AS column_name, CAST(%s AS VARCHAR) AS value, %s AS rule, %s AS message FROM %s WHERE %s",
-			lit(r.column), r.valueExpr, lit(r.name), lit(r.message), from, r.cond)
+		column := lit(r.column)
+		if r.columnExpr != "" {
+			column = r.columnExpr
+		}
+		parts[i] = fmt.Sprintf("SELECT l._row, l._sheet, %s AS column_name, %s AS value, %s AS rule, %s AS message FROM %s WHERE %s",
+			column, maskUPNLike("CAST("+r.valueExpr+" AS VARCHAR)"), lit(r.name), lit(r.message), from, r.cond)
 	}
 	return "INSERT INTO meta.rejects (load_id, file, sheet, row_number, column_name, value, rule, message) " +
 		"SELECT $1, $2, nullif(_sheet, ''), _row, column_name, value, rule, message FROM (" + strings.Join(parts, " UNION ALL ") + ")"
+}
+
+// maskUPNLike hides a value shaped like a UPN as pseudonym.Mask does: a
+// UPN typed or shifted into another column must not reach meta.rejects.
+func maskUPNLike(x string) string {
+	t := "trim(" + x + ")"
+	return "CASE WHEN regexp_full_match(upper(" + t + "), '[A-Z][A-Z0-9]{12}') THEN left(" + t + ", 1) || repeat('*', 11) || right(" + t + ", 1) ELSE " + x + " END"
 }
 
 // duplicatesInsert rejects the second and later rows with the same unique
@@ -299,9 +316,10 @@ func coreView(r *spec.Return) string {
 	return "CREATE OR REPLACE VIEW core." + q(r.Name) + " AS " + body
 }
 
-// landingDDL creates the all-text landing table for the present columns.
+// landingDDL creates the all-text landing table for the present columns,
+// after landingFixed columns of its own.
 func landingDDL(cols []landingColumn) string {
-	defs := []string{"_row BIGINT", "_sheet VARCHAR", "_extra VARCHAR"}
+	defs := []string{"_row BIGINT", "_sheet VARCHAR", "_extra VARCHAR", "_overflow_column VARCHAR", "_overflow VARCHAR"}
 	for _, c := range cols {
 		defs = append(defs, c.ident+" VARCHAR")
 	}

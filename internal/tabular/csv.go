@@ -94,6 +94,7 @@ type csvFile struct {
 
 func (f *csvFile) Sheets() []Sheet { return []Sheet{{Name: ""}} }
 func (f *csvFile) Format() string  { return "csv" }
+func (f *csvFile) Date1904() bool  { return false }
 func (f *csvFile) Close() error    { f.closed.Store(true); return nil }
 
 func (f *csvFile) Rows(ctx context.Context, sheet string) iter.Seq2[Row, error] {

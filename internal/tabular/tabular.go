@@ -52,6 +52,11 @@ type File interface {
 	Rows(ctx context.Context, sheet string) iter.Seq2[Row, error]
 	// Format is "csv" or "xlsx".
 	Format() string
+	// Date1904 reports whether the workbook uses Excel's 1904 date system
+	// (the old Excel for Mac default): its serial day numbers count from
+	// 1 January 1904, so add [Date1904Offset] to read them as 1900-system
+	// serials. Always false for CSV.
+	Date1904() bool
 	// Close releases the file. Rows must not be iterated after Close.
 	Close() error
 }
@@ -135,6 +140,10 @@ func trimRight(cells []string) []string {
 	}
 	return cells[:n]
 }
+
+// Date1904Offset is the number of days between the 1900 and 1904 date
+// systems: serial n in a 1904 workbook is serial n+1462 in a 1900 one.
+const Date1904Offset = 1462
 
 // ctxCheckEvery is how many rows pass between checks for cancellation.
 const ctxCheckEvery = 256

@@ -26,8 +26,9 @@ const maxUnzipBytes = 4 << 30
 // OpenXLSX opens an Excel workbook (.xlsx or .xlsm).
 //
 // Cells are read as their raw stored values: numbers as written in the file
-// ("40.299999999999997"), dates as Excel serial day numbers ("45673"),
-// booleans as "1" and "0", formulas as their cached result (or "" when the
+// ("40.299999999999997"), dates as Excel serial day numbers ("45673", or
+// "44211" for the same day in a 1904 date-system workbook: see
+// File.Date1904), booleans as "1" and "0", formulas as their cached result (or "" when the
 // file holds none, as in workbooks written by libraries that do not
 // calculate), and a merged range's value in its top-left cell only. Hidden
 // rows and columns are read like any other. Text cells keep their text, so
@@ -81,6 +82,11 @@ func openWorkbook(name string, r io.ReaderAt, size int64, open func(excelize.Opt
 		if len(f.sheets) == 0 {
 			return fmt.Errorf("%w: no sheets: save it again from Excel as .xlsx", ErrCorrupt)
 		}
+		props, err := f.f.GetWorkbookProps()
+		if err != nil {
+			return fmt.Errorf("%w: workbook properties: %v", ErrCorrupt, err)
+		}
+		f.date1904 = props.Date1904 != nil && *props.Date1904
 		return nil
 	})
 	if err != nil {
@@ -114,14 +120,16 @@ func checkZip(r io.ReaderAt, size int64) error {
 }
 
 type xlsxFile struct {
-	name   string
-	f      *excelize.File
-	sheets []Sheet
-	closed atomic.Bool
+	name     string
+	f        *excelize.File
+	sheets   []Sheet
+	date1904 bool
+	closed   atomic.Bool
 }
 
 func (f *xlsxFile) Sheets() []Sheet { return append([]Sheet(nil), f.sheets...) }
 func (f *xlsxFile) Format() string  { return "xlsx" }
+func (f *xlsxFile) Date1904() bool  { return f.date1904 }
 
 func (f *xlsxFile) Close() error {
 	if f.closed.Swap(true) {

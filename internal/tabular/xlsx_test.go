@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -396,4 +397,35 @@ func BenchmarkXLSX(b *testing.B) {
 		f.Close()
 	}
 	b.ReportMetric(n*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// TestXLSXDate1904 reports the date system: the same day is a different
+// serial in a 1904 workbook, and the caller must know to shift it.
+func TestXLSXDate1904(t *testing.T) {
+	for _, date1904 := range []bool{false, true} {
+		t.Run(fmt.Sprint(date1904), func(t *testing.T) {
+			x := excelize.NewFile()
+			if err := x.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &date1904}); err != nil {
+				t.Fatal(err)
+			}
+			x.SetCellValue("Sheet1", "A1", 44211)
+			path := filepath.Join(t.TempDir(), "mac.xlsx")
+			if err := x.SaveAs(path); err != nil {
+				t.Fatal(err)
+			}
+			x.Close()
+			f, err := OpenXLSX(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if f.Date1904() != date1904 {
+				t.Errorf("Date1904() = %v, want %v", f.Date1904(), date1904)
+			}
+		})
+	}
+	f, err := NewCSV(strings.NewReader("a\n"), 2, "x.csv", CSVOptions{})
+	if err != nil || f.Date1904() {
+		t.Errorf("CSV Date1904: %v %v", f.Date1904(), err)
+	}
 }

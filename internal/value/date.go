@@ -36,7 +36,9 @@ const (
 //   - Excel serial day numbers in the 1900 date system, e.g. "45673" or
 //     "45673.0" (a fraction is a time of day and is dropped), from 61
 //     (1900-03-01) to 73050 (2099-12-31). Serial 60 is Excel's non-existent
-//     29 February 1900 and is rejected.
+//     29 February 1900 and is rejected, and so are 1900 to 2099: a bare
+//     four-digit number there is a year typed into a date column, not a
+//     day in 1905.
 //
 // Years must have four digits and lie in 1900-2099. Impossible dates
 // (31/02/2025), two-digit years (16/01/25) and month-first dates (01/16/2025)
@@ -91,6 +93,11 @@ func parseNumericDate(t string, n int) (time.Time, string) {
 		return time.Time{}, noReason
 	}
 	serial := atoi(t[:n])
+	if n == 4 && serial >= minYear && serial <= maxYear {
+		// Serials 1900-2099 are dates in 1905; a number like that in a
+		// date column is a year someone typed, not a day.
+		return time.Time{}, fmt.Sprintf("a year alone is not a date (as an Excel serial, %d would be a day in 1905): write the full date, e.g. 16/01/%d", serial, serial)
+	}
 	if serial == 60 {
 		return time.Time{}, "Excel serial 60 is 29 February 1900, a day that never existed"
 	}

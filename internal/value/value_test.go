@@ -104,6 +104,11 @@ func TestParseDateErrors(t *testing.T) {
 		{in: "59", reason: "outside 61-73050"},
 		{in: "73051", reason: "outside 61-73050"},
 		{in: "0", reason: "outside"},
+		// A year alone is not Excel serial 2015 (7 July 1905).
+		{in: "2015", reason: "a year alone"},
+		{in: " 2025 ", reason: "a year alone"},
+		{in: "1900", reason: "a year alone"},
+		{in: "2099.0", reason: "a year alone"},
 		{in: "16/01/1850", reason: "year 1850"},
 		{in: "2100-01-01", reason: "year 2100"},
 		{in: "16/01/2025 25:00"},

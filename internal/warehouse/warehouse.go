@@ -46,6 +46,7 @@ type Session struct {
 	work      string // the private copy being written
 	lock      *os.File
 	connector *duckdb.Connector
+	umask     int // the process umask before the session, restored after it
 	done      bool
 }
 
@@ -63,7 +64,9 @@ func Begin(ctx context.Context, path, command string) (*Session, error) {
 		lock.Close()
 		return nil, fmt.Errorf("%w (lock file %s): wait for it to finish", ErrLocked, path+".lock")
 	}
-	s := &Session{path: path, work: workPath(path), lock: lock}
+	// Files DuckDB creates (the work file, its WAL, spill files) hold pupil
+	// data: owner-only while the session lasts, whatever the job's umask.
+	s := &Session{path: path, work: workPath(path), lock: lock, umask: syscall.Umask(0o077)}
 	// A work file left by a crash is an unfinished write: discard it.
 	os.Remove(s.work)
 	os.Remove(s.work + ".wal")
@@ -134,10 +137,13 @@ func (s *Session) Publish(ctx context.Context, status, message string) error {
 	if err := syncFile(s.work); err != nil {
 		return errors.Join(err, s.Abort())
 	}
+	// Owner-only before it is visible under the published name.
+	if err := os.Chmod(s.work, 0o600); err != nil {
+		return errors.Join(fmt.Errorf("publish warehouse: %w", err), s.Abort())
+	}
 	if err := os.Rename(s.work, s.path); err != nil {
 		return errors.Join(fmt.Errorf("publish warehouse: %w", err), s.Abort())
 	}
-	os.Chmod(s.path, 0o600)
 	s.release()
 	return nil
 }
@@ -169,6 +175,9 @@ func (s *Session) closeDB() error {
 }
 
 func (s *Session) release() {
+	if !s.done {
+		syscall.Umask(s.umask)
+	}
 	s.done = true
 	if s.lock != nil {
 		syscall.Flock(int(s.lock.Fd()), syscall.LOCK_UN)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -118,5 +119,36 @@ func TestQuote(t *testing.T) {
 	}
 	if got := QuoteLiteral(`it's`); got != `'it''s'` {
 		t.Errorf("QuoteLiteral = %s", got)
+	}
+}
+
+// TestFilesAreOwnerOnly: the work file, its WAL and the published file hold
+// pupil-level data and must never be readable by others, whatever the
+// umask of the job.
+func TestFilesAreOwnerOnly(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	s, err := Begin(ctx, path, "first")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.Exec(`create table raw.t as select range as x from range(100000)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{workPath(path), workPath(path) + ".wal"} {
+		if st, err := os.Stat(p); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s while writing: %v %v, want 0600", filepath.Base(p), st.Mode().Perm(), err)
+		}
+	}
+	if err := s.Publish(ctx, "ok", ""); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
+		t.Errorf("published mode %v, want 0600", st.Mode().Perm())
+	}
+	if got := syscall.Umask(old); got != 0o022 {
+		t.Errorf("umask after the session = %o, want it restored to 022", got)
 	}
 }

@@ -478,3 +478,23 @@ func TestXLSXDatesAndTrailingRows(t *testing.T) {
 		t.Errorf("rows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestTermlyExclusionsAccumulate: a school's spring file adds to its autumn
+// file; resending an event replaces it.
+func TestTermlyExclusionsAccumulate(t *testing.T) {
+	e := newEnv(t)
+	head := "urn,upn,exclusion_type,start_date,sessions,reason\n"
+	e.load(e.write("exclusions_autumn.csv", []byte(head+
+		"100001,A12345678901B,SUSP,2024-10-01,2,PP\n100001,A12345678901C,SUSP,2024-11-05,1,DB\n")), "")
+	e.load(e.write("exclusions_spring.csv", []byte(head+
+		"100001,A12345678901D,SUSP,2025-02-03,3,VA\n100001,A12345678901C,SUSP,2024-11-05,4,DB\n")), "")
+	got := e.query(`SELECT start_date::VARCHAR, sessions::BIGINT, _source_file FROM core.exclusions ORDER BY start_date`)
+	want := []string{
+		"2024-10-01|2|exclusions_autumn.csv",
+		"2024-11-05|4|exclusions_spring.csv", // resent with a corrected length
+		"2025-02-03|3|exclusions_spring.csv",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("core.exclusions:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -130,29 +130,35 @@ supersede: [urn]
 	}
 }
 
-func TestWriteRowsFormatsDuckDBTypes(t *testing.T) {
+// TestWriteRows: the sql command prints DuckDB's types as values (decimals,
+// dates, UUIDs, NULL, quoted commas) and doubles in full (a budget of
+// £1,234,567.50 is not 1.23457e+06), in CSV, JSON and the table.
+func TestWriteRows(t *testing.T) {
 	db, err := warehouse.OpenScratch(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	q := `select 1.5::decimal(10,2) as d, date '2025-01-16' as day, '3a7d2f4e-1c2b-4d5e-8f90-123456789abc'::uuid as u, null as n, 'a,b' as s`
-	for format, want := range map[string]string{
-		"csv":   "d,day,u,n,s\n1.5,2025-01-16,3a7d2f4e-1c2b-4d5e-8f90-123456789abc,,\"a,b\"\n",
-		"json":  `"d": 1.5`,
-		"table": "(1 rows)",
+	types := `select 1.5::decimal(10,2) as d, date '2025-01-16' as day, '3a7d2f4e-1c2b-4d5e-8f90-123456789abc'::uuid as u, null as n, 'a,b' as s`
+	numbers := `select 1234567.5::double as a, 20000000::double as b, -0.25::double as c, 1e-7::double as d, 12.5::float as e`
+	for _, tc := range []struct{ query, format, want string }{
+		{types, "csv", "d,day,u,n,s\n1.5,2025-01-16,3a7d2f4e-1c2b-4d5e-8f90-123456789abc,,\"a,b\"\n"},
+		{types, "json", `"d": 1.5`},
+		{types, "table", "(1 rows)"},
+		{numbers, "csv", "a,b,c,d,e\n1234567.5,20000000,-0.25,0.0000001,12.5\n"},
+		{numbers, "table", "1234567.5  20000000  -0.25  0.0000001  12.5"},
 	} {
-		rows, err := db.Query(q)
+		rows, err := db.Query(tc.query)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var b bytes.Buffer
-		if err := writeRows(&b, rows, format); err != nil {
+		if err := writeRows(&b, rows, tc.format); err != nil {
 			t.Fatal(err)
 		}
 		rows.Close()
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("%s output:\n%s\nlacks %q", format, b.String(), want)
+		if !strings.Contains(b.String(), tc.want) {
+			t.Errorf("%s output:\n%s\nlacks %q", tc.format, b.String(), tc.want)
 		}
 	}
 }
@@ -181,34 +187,6 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "data/warehouse.duckdb")); !os.IsNotExist(err) {
 		t.Error("a usage error created a warehouse")
-	}
-}
-
-// TestWriteRowsKeepsNumbersWhole: a double prints in full (a budget of
-// £1,234,567.50 is not 1.23457e+06), in CSV and in the table.
-func TestWriteRowsKeepsNumbersWhole(t *testing.T) {
-	db, err := warehouse.OpenScratch(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	q := `select 1234567.5::double as a, 20000000::double as b, -0.25::double as c, 1e-7::double as d, 12.5::float as e`
-	for format, want := range map[string]string{
-		"csv":   "a,b,c,d,e\n1234567.5,20000000,-0.25,0.0000001,12.5\n",
-		"table": "1234567.5  20000000  -0.25  0.0000001  12.5",
-	} {
-		rows, err := db.Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := writeRows(&b, rows, format); err != nil {
-			t.Fatal(err)
-		}
-		rows.Close()
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("%s output:\n%s\nlacks %q", format, b.String(), want)
-		}
 	}
 }
 

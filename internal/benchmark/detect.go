@@ -97,9 +97,14 @@ func detect(p string) (string, bool, string, error) {
 	case ".zip":
 		return detectZip(p)
 	case ".parquet":
-		header, err := parquetColumns(p)
+		db, err := sql.Open("duckdb", "")
 		if err != nil {
-			return "", false, "", fmt.Errorf("read parquet schema: %w", err)
+			return "", false, "", err
+		}
+		header, err := parquetColumns(context.Background(), db, p)
+		db.Close()
+		if err != nil {
+			return "", false, "", err
 		}
 		if k := classify(header); k == kindLAIT {
 			return TypeLAIT, true, "", nil
@@ -156,16 +161,13 @@ func detectZip(p string) (string, bool, string, error) {
 	return "", false, "not a benchmark file: the zip holds no EES, LAIT or scorecard CSV (members: " + headerList(names) + ")", nil
 }
 
-// parquetColumns lists a parquet file's top-level columns, read by DuckDB.
-func parquetColumns(p string) ([]string, error) {
-	db, err := sql.Open("duckdb", "")
+// parquetColumns lists a parquet file's top-level columns, read by DuckDB
+// (a scratch in-memory database when detecting, the load's connection when
+// loading).
+func parquetColumns(ctx context.Context, q execer, path string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `select column_name from (describe select * from read_parquet(?))`, path)
 	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	rows, err := db.QueryContext(context.Background(), `select column_name from (describe select * from read_parquet(?))`, p)
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read parquet schema: %w", err)
 	}
 	defer rows.Close()
 	var cols []string

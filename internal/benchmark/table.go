@@ -78,7 +78,7 @@ func (l *loader) loadTable(ctx context.Context, path, name, returnType string, s
 	)
 	isParquet := strings.EqualFold(filepath.Ext(path), ".parquet")
 	if isParquet {
-		header, err = l.parquetHeader(ctx, path)
+		header, err = parquetColumns(ctx, l.conn, path)
 	} else {
 		header, err = readHeader(path)
 	}
@@ -119,23 +119,6 @@ func (l *loader) loadTable(ctx context.Context, path, name, returnType string, s
 		err = l.loadLabels(ctx, &res, name, TypeEES, strings.TrimSuffix(datasetName(name), ".meta"), cols, "col_name", "label")
 	}
 	return res, err
-}
-
-func (l *loader) parquetHeader(ctx context.Context, path string) ([]string, error) {
-	rows, err := l.conn.QueryContext(ctx, `select column_name from (describe select * from read_parquet(?))`, path)
-	if err != nil {
-		return nil, fmt.Errorf("read parquet schema: %w", err)
-	}
-	defer rows.Close()
-	var cols []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		cols = append(cols, c)
-	}
-	return cols, rows.Err()
 }
 
 // stage reads the whole file, all text, into temp table bm_src with its row

@@ -201,3 +201,35 @@ func TestValidateNamesTheFileAsGiven(t *testing.T) {
 		t.Errorf("validate: exit %d\n%s", code, out)
 	}
 }
+
+// TestFailedFileDoesNotBlockOthers: a file whose load fails inside the
+// warehouse (here a return spec with a broken row check, added through
+// pipelines_dir) is rolled back and recorded as failed; the other files of
+// the night still load, the metrics are still built, and the run exits 1.
+func TestFailedFileDoesNotBlockOthers(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "override/returns/broken.yaml"), `name: broken
+file_prefixes: [broken]
+columns:
+  - {name: urn, type: int}
+  - {name: places, type: int}
+checks:
+  - {name: nonsense, column: places, sql: "no_such_column > 0", message: "never evaluated"}
+`)
+	writeFile(t, filepath.Join(dir, "planmetrics.yaml"), "pipelines_dir: override\n")
+	writeFile(t, filepath.Join(dir, "data/inbox/broken_1.csv"), "urn,places\n100001,5\n")
+	writeFile(t, filepath.Join(dir, "data/inbox/dsg_2024-25.csv"),
+		"financial_year,block,allocation,expenditure,cumulative_balance\n2024-25,schools,100,90,10\n")
+	code, out, errs := cli(t, dir, "run")
+	if code != ExitFailure || !strings.Contains(out, "1 loaded") || !strings.Contains(out, "1 failed") {
+		t.Fatalf("run: exit %d (want 1)\n%s\n%s", code, out, errs)
+	}
+	code, out, _ = cli(t, dir, "sql", "--format", "csv", `select
+		(select status from meta.loads where file_name = 'broken_1.csv'),
+		(select count(*) from raw.dsg),
+		(select status from meta.runs order by run_id desc limit 1),
+		(select count(*) > 0 from indicators.metric_values where metric_id = 'p3_schools_block_balance' and status <> 'no_data')`)
+	if code != ExitOK || !strings.Contains(out, "failed,1,failed,true") {
+		t.Errorf("after the run: exit %d\n%s", code, out)
+	}
+}

@@ -89,14 +89,27 @@ func (app *App) ingestFiles(ctx context.Context, s *warehouse.Session, files []s
 	if app.Config.DemoKey() {
 		app.Log.Warn("UPNs are pseudonymised with the PUBLIC DEMO KEY: fine for sample data, NOT for real pupil data; set PLANMETRICS_PSEUDONYM_KEY")
 	}
+	// A file that fails (an internal error: its transaction is rolled back
+	// and recorded as failed) does not stop the others; only an interrupt
+	// does.
 	var results []ingest.Result
+	var failed []error
 	for _, f := range files {
 		res, err := loader.Load(ctx, f, returnType)
 		if err != nil {
-			return results, err
+			if ctx.Err() != nil {
+				return results, err
+			}
+			res.Status = ingest.StatusFailed
+			app.Log.Error("file failed", "file", f, "err", err)
+			failed = append(failed, err)
+		} else {
+			app.logResult(res)
 		}
-		app.logResult(res)
 		results = append(results, res)
+	}
+	if len(failed) > 0 {
+		return results, fmt.Errorf("%d of %d files failed: %w", len(failed), len(files), errors.Join(failed...))
 	}
 	return results, nil
 }
@@ -126,12 +139,15 @@ func (app *App) logResult(res ingest.Result) {
 }
 
 // finish publishes the session with a status that reflects what happened,
-// prints the per-file summary and returns ErrRejected when input was
-// rejected.
+// prints the per-file summary and returns the step's error, or ErrRejected
+// when input was rejected.
 func (app *App) finish(ctx context.Context, s *warehouse.Session, results []ingest.Result, stepErr error) error {
 	summary, err := app.publish(ctx, s, results, stepErr, "")
 	if err != nil {
 		return err
+	}
+	if stepErr != nil {
+		return stepErr
 	}
 	return summary.err()
 }
@@ -139,9 +155,12 @@ func (app *App) finish(ctx context.Context, s *warehouse.Session, results []inge
 // publish records the run's outcome (ok, partial when input was rejected,
 // failed when a step failed), publishes the warehouse and prints the per-file
 // summary. An interrupted run is abandoned instead, leaving the last good
-// warehouse. note is added to the run's message.
+// warehouse, and that is an error. note is added to the run's message.
 func (app *App) publish(ctx context.Context, s *warehouse.Session, results []ingest.Result, stepErr error, note string) (resultSummary, error) {
 	summary := summarise(results)
+	if stepErr != nil && ctx.Err() != nil {
+		return summary, errors.Join(stepErr, s.Abort())
+	}
 	status := "ok"
 	switch {
 	case stepErr != nil:
@@ -154,22 +173,19 @@ func (app *App) publish(ctx context.Context, s *warehouse.Session, results []ing
 		msg += "; " + note
 	}
 	if stepErr != nil {
-		if ctx.Err() != nil {
-			return summary, errors.Join(stepErr, s.Abort())
-		}
-		msg = stepErr.Error()
+		msg += "; " + stepErr.Error()
 	}
 	if err := s.Publish(context.WithoutCancel(ctx), status, msg); err != nil {
 		return summary, errors.Join(stepErr, err)
 	}
 	printResults(app.Stdout, results)
 	fmt.Fprintf(app.Stdout, "\n%s\nwarehouse: %s\n", msg, app.Config.Warehouse)
-	return summary, stepErr
+	return summary, nil
 }
 
 type resultSummary struct {
-	files, loaded, duplicates, rejectedFiles int
-	rows, rejectedRows                       int64
+	files, loaded, duplicates, rejectedFiles, failedFiles int
+	rows, rejectedRows                                    int64
 }
 
 func summarise(results []ingest.Result) resultSummary {
@@ -181,6 +197,8 @@ func summarise(results []ingest.Result) resultSummary {
 			s.loaded++
 		case ingest.StatusDuplicate:
 			s.duplicates++
+		case ingest.StatusFailed:
+			s.failedFiles++
 		default:
 			s.rejectedFiles++
 		}
@@ -199,8 +217,11 @@ func (s resultSummary) err() error {
 }
 
 func (s resultSummary) String() string {
-	return fmt.Sprintf("%d files: %d loaded, %d already loaded, %d rejected; %d rows accepted, %d rows rejected",
-		s.files, s.loaded, s.duplicates, s.rejectedFiles, s.rows, s.rejectedRows)
+	out := fmt.Sprintf("%d files: %d loaded, %d already loaded, %d rejected", s.files, s.loaded, s.duplicates, s.rejectedFiles)
+	if s.failedFiles > 0 {
+		out += fmt.Sprintf(", %d failed", s.failedFiles)
+	}
+	return out + fmt.Sprintf("; %d rows accepted, %d rows rejected", s.rows, s.rejectedRows)
 }
 
 func printResults(w io.Writer, results []ingest.Result) {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -96,19 +97,28 @@ func runRun(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
-	results, err := app.ingestFiles(ctx, s, files, "")
+	// A failed file does not stop the build: the other returns' metrics are
+	// still recomputed, and the run is recorded as failed.
+	results, ingestErr := app.ingestFiles(ctx, s, files, "")
 	var note string
-	if err == nil {
-		if note, err = app.build(ctx, s, false); err != nil {
-			err = fmt.Errorf("build: %w", err)
+	var buildErr error
+	if ctx.Err() == nil {
+		if note, buildErr = app.build(ctx, s, false); buildErr != nil {
+			buildErr = fmt.Errorf("build: %w", buildErr)
 		}
 	}
-	summary, err := app.publish(ctx, s, results, err, note)
+	stepErr := errors.Join(ingestErr, buildErr)
+	summary, err := app.publish(ctx, s, results, stepErr, note)
 	if err != nil {
 		return err
 	}
-	if err := app.afterPublish(ctx); err != nil {
-		return err
+	if buildErr == nil {
+		if err := app.afterPublish(ctx); err != nil {
+			return errors.Join(stepErr, err)
+		}
+	}
+	if stepErr != nil {
+		return stepErr
 	}
 	return summary.err()
 }

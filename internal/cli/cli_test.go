@@ -233,3 +233,26 @@ checks:
 		t.Errorf("after the run: exit %d\n%s", code, out)
 	}
 }
+
+// TestValidateShowsWarnings: validate prints warnings after rejects, but no
+// unknown-URN warning (it has no school register to check against).
+func TestValidateShowsWarnings(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "census_w.csv"),
+		"census_date,urn,upn,ncy,gender,ethnicity,fsm,sen_provision,tutor\n16/01/2025,100001,A12345678901B,R,F,WBRI,N,N,7B\nTotal,,,,,,,,\n")
+	code, out, _ := cli(t, dir, "validate", "census_w.csv")
+	if code != ExitOK {
+		t.Fatalf("exit %d (warnings are not rejections)\n%s", code, out)
+	}
+	for _, want := range []string{
+		`census_w.csv:1:tutor: warning: column "tutor" is not in the census spec`,
+		"census_w.csv:3: warning: a totals row was skipped",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "school register") {
+		t.Errorf("validate printed an unknown-URN warning:\n%s", out)
+	}
+}

@@ -38,23 +38,30 @@ func runValidate(ctx context.Context, app *App, opts ingestOptions) error {
 		results = append(results, res)
 		paths[res.LoadID] = f
 	}
-	rows, err := db.QueryContext(ctx, `SELECT r.load_id, r.file, coalesce(r.sheet, ''), coalesce(r.row_number, 0), coalesce(r.column_name, ''),
-		r.value, r.message, r.rule FROM meta.rejects r WHERE r.rule <> 'file' ORDER BY r.load_id, r.row_number, r.column_name`)
+	// Rejects, then warnings, each as file[:sheet]:row:column: message. The
+	// unknown-URN warning is left out: a scratch database has no school
+	// register to check against.
+	rows, err := db.QueryContext(ctx, `SELECT load_id, file, coalesce(sheet, ''), coalesce(row_number, 0), coalesce(column_name, ''),
+		value, message, rule, '' AS kind FROM meta.rejects WHERE rule <> 'file'
+		UNION ALL
+		SELECT load_id, file, coalesce(sheet, ''), coalesce(row_number, 0), coalesce(column_name, ''),
+		value, message, rule, 'warning: ' FROM meta.warnings WHERE rule <> 'unknown_urn'
+		ORDER BY 9, 1, 4, 5`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var file, sheet, column, message, rule string
+		var file, sheet, column, message, rule, kind string
 		var loadID, row int64
 		var val *string
-		if err := rows.Scan(&loadID, &file, &sheet, &row, &column, &val, &message, &rule); err != nil {
+		if err := rows.Scan(&loadID, &file, &sheet, &row, &column, &val, &message, &rule, &kind); err != nil {
 			return err
 		}
 		if p, ok := paths[loadID]; ok {
 			file = p
 		}
-		line := ingest.Position(file, sheet, row, column) + message
+		line := ingest.Position(file, sheet, row, column) + kind + message
 		if val != nil {
 			line += fmt.Sprintf(" (value %q, rule %s)", *val, rule)
 		}

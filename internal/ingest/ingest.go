@@ -471,11 +471,10 @@ func (l *Loader) loadInTx(ctx context.Context, conn *sql.Conn, f tabular.File, f
 		}
 		return out, nil
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS typed; DROP TABLE IF EXISTS typed2")
-	if _, err := exec("type", "CREATE OR REPLACE TEMP TABLE typed AS "+typedSelect(r, present)); err != nil {
-		return err
-	}
-	if _, err := exec("derive", "CREATE OR REPLACE TEMP TABLE typed2 AS "+derivedSelect(r)); err != nil {
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS typed2")
+	// Typing, then defaults and derived columns over the typed values, in
+	// one materialisation.
+	if _, err := exec("type", "CREATE OR REPLACE TEMP TABLE typed2 AS "+derivedSelect(r, "("+typedSelect(r, present)+")")); err != nil {
 		return err
 	}
 	for _, ddl := range rawDDL(r) {

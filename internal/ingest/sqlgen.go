@@ -134,8 +134,9 @@ func typedSelect(r *spec.Return, present map[string]bool) string {
 	return "SELECT l._row, l._sheet, l._extra, " + strings.Join(cols, ", ") + " FROM landing l"
 }
 
-// derivedSelect adds default_sql fills and derived columns over typed rows.
-func derivedSelect(r *spec.Return) string {
+// derivedSelect adds default_sql fills and derived columns over typed rows
+// (from: a table or a parenthesised SELECT).
+func derivedSelect(r *spec.Return, from string) string {
 	var repl []string
 	for _, c := range r.Columns {
 		if c.DefaultSQL != "" {
@@ -149,7 +150,7 @@ func derivedSelect(r *spec.Return) string {
 	for _, d := range r.Derived {
 		sel += ", CAST(" + d.SQL + " AS " + sqlType(d.Type) + ") AS " + q(d.Name)
 	}
-	return sel + " FROM typed"
+	return sel + " FROM " + from + " typed"
 }
 
 // rule is one validation rule as SQL: rows of the join of landing (l) and
@@ -259,7 +260,7 @@ func duplicatesInsert(r *spec.Return) string {
 		"SELECT $1, $2, nullif(_sheet, ''), _row, " + lit(strings.Join(r.Unique, "+")) + ", NULL, 'duplicate', " +
 		lit("the same "+strings.Join(r.Unique, ", ")+" as row ") + " || first_row || ' of this file' FROM (" +
 		"SELECT _row, _sheet, first_value(_row) OVER w AS first_row, row_number() OVER w AS n FROM typed2 " +
-		"WHERE " + notNull + " AND _row NOT IN (SELECT row_number FROM meta.rejects WHERE load_id = $1) " +
+		"WHERE " + notNull + " AND NOT EXISTS (SELECT 1 FROM meta.rejects r WHERE r.load_id = $1 AND r.row_number = typed2._row) " +
 		"WINDOW w AS (PARTITION BY " + strings.Join(keys, ", ") + " ORDER BY _row)) WHERE n > 1"
 }
 
@@ -299,7 +300,7 @@ func rawInsert(r *spec.Return) string {
 	}
 	sel[0], sel[1], sel[2], sel[3] = "$1", "$2", "nullif(_sheet, '')", "_row"
 	return "INSERT INTO raw." + q(r.Name) + " (" + strings.Join(names, ", ") + ") SELECT " + strings.Join(sel, ", ") +
-		" FROM typed2 WHERE _row NOT IN (SELECT row_number FROM meta.rejects WHERE load_id = $1)"
+		" FROM typed2 WHERE NOT EXISTS (SELECT 1 FROM meta.rejects r WHERE r.load_id = $1 AND r.row_number = typed2._row)"
 }
 
 // coreView makes core.<return> show the current rows: for each supersede

@@ -112,10 +112,6 @@ func (s *Session) startRun(ctx context.Context, command string) error {
 	return nil
 }
 
-// Connector exposes the DuckDB connector, for code that needs a raw driver
-// connection (the Appender).
-func (s *Session) Connector() *duckdb.Connector { return s.connector }
-
 // Publish records the run's outcome (status: ok, partial or failed, with a
 // message), checkpoints, and atomically replaces the published warehouse with
 // the work file. The session is closed afterwards.
